@@ -1,0 +1,1 @@
+"""The small shared kit every domain builds on: types, errors, pagination, dependencies."""

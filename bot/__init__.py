@@ -1,0 +1,1 @@
+"""Wegweiser Rasa assistant: configuration and custom NLU components."""

@@ -1,0 +1,215 @@
+"""Starts and stops the parts of Wegweiser on one machine: used by `make run` and the tests.
+
+Standard library only: it runs under either environment and starts each part in its own.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RASA_BIN = REPO_ROOT / ".venv-rasa" / "bin"
+API_BIN = REPO_ROOT / ".venv-api" / "bin"
+SECRET_NAMES = ("SECRET_KEY", "BOT_TOKEN", "RASA_TOKEN", "ENCRYPTION_KEY")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def development_secrets(var_dir: Path) -> Dict[str, str]:
+    """Secrets for development mode, made once per checkout and kept in var/ (never committed)."""
+    path = var_dir / "dev-secrets.json"
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    for name in SECRET_NAMES:
+        stored.setdefault(name, secrets.token_urlsafe(32))
+    var_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stored, indent=2))
+    path.chmod(0o600)
+    return stored
+
+
+def current_model() -> Path:
+    latest = REPO_ROOT / "models" / "latest"
+    if not latest.exists():
+        raise SystemExit("no trained model: run `make train` (or `make run`, which trains)")
+    return REPO_ROOT / "models" / latest.read_text().strip()
+
+
+@dataclass
+class Part:
+    name: str
+    command: List[str]
+    health_url: str
+    public_url: str
+    process: Optional[subprocess.Popen] = None
+    log_path: Optional[Path] = None
+
+
+@dataclass
+class Stack:
+    """The three parts with their settings; ports 0 mean 'pick free ones' (tests)."""
+
+    var_dir: Path = REPO_ROOT / "var"
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    api_port: int = 8000
+    env_overrides: Dict[str, str] = field(default_factory=dict)
+    log_to_files: bool = False
+    parts: List[Part] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.var_dir = Path(self.var_dir)
+        self.rasa_port = self.rasa_port or free_port()
+        self.actions_port = self.actions_port or free_port()
+        self.api_port = self.api_port or free_port()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def environment(self) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.setdefault("WEGWEISER_ENV", "development")
+        if env["WEGWEISER_ENV"] == "development":
+            for name, value in development_secrets(self.var_dir).items():
+                env.setdefault(f"WEGWEISER_{name}", value)
+        env.update({
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYTHONPATH": str(REPO_ROOT),
+            "PYTHONUNBUFFERED": "1",
+            "WEGWEISER_API_URL": self.api_url,
+            "WEGWEISER_RASA_URL": self.rasa_url,
+            "WEGWEISER_ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
+        })
+        env.setdefault("WEGWEISER_PUBLIC_URL", f"http://localhost:{self.api_port}")
+        env.setdefault("WEGWEISER_DATABASE_URL", f"sqlite:///{self.var_dir / 'wegweiser.db'}")
+        env.setdefault("WEGWEISER_TRACKER_DB", str(self.var_dir / "rasa-tracker.db"))
+        env.setdefault("WEGWEISER_OUTBOX_PATH", str(self.var_dir / "outbox.db"))
+        env.update(self.env_overrides)
+        return env
+
+    def _define_parts(self) -> None:
+        env = self.environment()
+        endpoints = env.get("WEGWEISER_RASA_ENDPOINTS", str(REPO_ROOT / "bot" / "endpoints.yml"))
+        self.parts = [
+            Part(
+                "action server",
+                [str(RASA_BIN / "python"), "-m", "actions.server", "--port", str(self.actions_port)],
+                f"http://127.0.0.1:{self.actions_port}/health",
+                f"http://127.0.0.1:{self.actions_port}/webhook",
+            ),
+            Part(
+                "Rasa server",
+                [
+                    str(RASA_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["WEGWEISER_RASA_TOKEN"],
+                    "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+                    "--model", str(current_model()), "--endpoints", endpoints,
+                    "--credentials", str(REPO_ROOT / "bot" / "credentials.yml"),
+                ],
+                f"{self.rasa_url}/",
+                f"{self.rasa_url}/webhooks/rest/webhook",
+            ),
+            Part(
+                "case API and UI",
+                [str(API_BIN / "python"), "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(self.api_port), "--no-access-log"],
+                f"{self.api_url}/healthz",
+                f"{self.api_url}/",
+            ),
+        ]
+
+    def prepare_api(self) -> None:
+        env = self.environment()
+        subprocess.run([str(API_BIN / "python"), "-m", "api.cli", "migrate"], cwd=REPO_ROOT, env=env, check=True)
+        if env["WEGWEISER_ENV"] == "development":
+            subprocess.run([str(API_BIN / "python"), "-m", "api.cli", "seed-dev"], cwd=REPO_ROOT, env=env, check=True)
+
+    def start(self, timeout: float = 240.0) -> "Stack":
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        self.prepare_api()
+        self._define_parts()
+        env = self.environment()
+        for part in self.parts:
+            output = None
+            if self.log_to_files:
+                part.log_path = self.var_dir / f"{part.name.split()[0].lower()}.log"
+                output = open(part.log_path, "ab")
+            part.process = subprocess.Popen(
+                part.command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None,
+                start_new_session=True,
+            )
+        try:
+            self.wait_until_healthy(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def wait_until_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        waiting = list(self.parts)
+        while waiting:
+            for part in list(waiting):
+                if part.process and part.process.poll() is not None:
+                    raise RuntimeError(f"{part.name} exited with code {part.process.returncode}" + self._log_tail(part))
+                try:
+                    with urllib.request.urlopen(part.health_url, timeout=2) as response:
+                        if response.status < 500:
+                            waiting.remove(part)
+                except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                    pass
+            if waiting and time.monotonic() > deadline:
+                names = ", ".join(p.name for p in waiting)
+                raise TimeoutError(f"not healthy after {timeout:.0f} s: {names}" + "".join(self._log_tail(p) for p in waiting))
+            if waiting:
+                time.sleep(0.5)
+
+    def _log_tail(self, part: Part) -> str:
+        if part.log_path and part.log_path.exists():
+            return f"\n--- {part.log_path} ---\n" + part.log_path.read_text(errors="replace")[-3000:]
+        return ""
+
+    def first_exited(self) -> Optional[Part]:
+        return next((p for p in self.parts if p.process and p.process.poll() is not None), None)
+
+    def stop(self, grace: float = 10.0) -> None:
+        for part in self.parts:
+            if part.process and part.process.poll() is None:
+                os.killpg(part.process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for part in self.parts:
+            if not part.process:
+                continue
+            try:
+                part.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(part.process.pid, signal.SIGKILL)
+                part.process.wait()
+
+    def __enter__(self) -> "Stack":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+if __name__ == "__main__":
+    sys.exit("use `make run` (scripts/run.py)")

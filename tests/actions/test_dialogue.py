@@ -1,0 +1,135 @@
+"""Submitting, routing, safety: what the person is told and what reaches the case API."""
+from __future__ import annotations
+
+from actions.dialogue import ActionDeleteMyData, ActionEmergency, ActionFallback, ActionRequestHuman, ActionSubmitIntake
+from actions.case_api import case_api
+from actions.slot_mappings import ValidateSlotMappings, needs_in_message
+from tests.actions.conftest import DOMAIN, make_tracker, responses
+
+CONFIRMED = {
+    "consent": True, "consent_at": "2026-11-24T10:00:00+00:00", "nickname": "", "age": 24.0,
+    "receives_benefits": "buergergeld", "residence_status": "residence_permit", "district": "Kinderhaus",
+    "contact_channel": "phone", "contact_value": "01512345678", "intake_confirmed": True,
+    "needs": [{"intent": "need_work", "text": "ich suche Arbeit", "confidence": 0.91}],
+}
+
+
+def slot_events(events) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+async def test_confirmed_intake_reaches_the_case_api_with_routing(fake_api, dispatcher) -> None:
+    events = await ActionSubmitIntake().run(dispatcher, make_tracker(slots=CONFIRMED), DOMAIN)
+    [sent] = fake_api.received
+    assert sent["path"] == "/api/intakes" and sent["auth"] == "Bearer bot-secret"
+    intake = sent["body"]
+    assert intake["conversation_id"] == "conversation-1"
+    assert intake["age"] == 24 and intake["nickname"] is None
+    assert intake["contact"] == {"channel": "phone", "value": "01512345678"}
+    assert intake["needs"] == CONFIRMED["needs"]
+    assert {"code": "education_work", "rule": "goal.need_work"} in intake["goals"]
+    referrals = {r["code"] for r in intake["referrals"]}
+    assert {"jobcenter", "jmd"} <= referrals
+    assert responses(dispatcher) == ["utter_intake_submitted"]
+    assert "Jobcenter" in dispatcher.messages[0]["next_steps"]
+    assert slot_events(events)["needs"] == [] and slot_events(events)["intake_ids"] == [sent["key"]]
+
+
+async def test_case_api_down_keeps_the_intake_and_sends_it_later_once(fake_api, dispatcher) -> None:
+    fake_api.up = False
+    await ActionSubmitIntake().run(dispatcher, make_tracker(slots=CONFIRMED), DOMAIN)
+    assert responses(dispatcher) == ["utter_intake_queued"]
+    assert len(case_api().outbox.pending()) == 1
+    fake_api.up = True
+    assert await case_api().flush() == 1
+    assert await case_api().flush() == 0
+    assert len(fake_api.received) == 1 and fake_api.received[0]["body"]["age"] == 24
+
+
+async def test_without_consent_nothing_is_sent_but_referrals_are_suggested(fake_api, dispatcher) -> None:
+    tracker = make_tracker(slots={"consent": False, "language": "en",
+                                  "needs": [{"intent": "need_naturalisation", "text": "passport", "confidence": 0.9}]})
+    await ActionSubmitIntake().run(dispatcher, tracker, DOMAIN)
+    assert fake_api.received == []
+    assert responses(dispatcher) == ["utter_consent_declined"]
+    assert "Einbürgerung" in dispatcher.messages[0]["next_steps"]
+
+
+async def test_emergency_without_consent_gives_numbers_and_stores_nothing(fake_api, dispatcher) -> None:
+    tracker = make_tracker("mein Mann schlägt mich", "emergency", active_loop="intake_form")
+    events = await ActionEmergency().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_emergency"]
+    assert fake_api.received == []
+    assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
+
+
+async def test_emergency_with_consent_sends_an_urgent_intake(fake_api, dispatcher) -> None:
+    tracker = make_tracker("I want to die", "emergency", slots={**CONFIRMED, "intake_confirmed": None})
+    await ActionEmergency().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher)[0] == "utter_emergency"
+    [sent] = fake_api.received
+    assert sent["body"]["urgency"] == "high"
+    assert sent["body"]["needs"][-1] == {"intent": "emergency", "text": "I want to die", "confidence": 0.95}
+
+
+async def test_request_human_after_an_intake_sends_a_flagged_one(fake_api, dispatcher) -> None:
+    tracker = make_tracker("Mensch bitte", "request_human", slots=CONFIRMED)
+    await ActionRequestHuman().run(dispatcher, tracker, DOMAIN)
+    assert fake_api.received[0]["body"]["human_requested"] is True
+    assert "utter_human_handover" in responses(dispatcher)
+
+
+async def test_request_human_without_consent_starts_the_questions(fake_api, dispatcher) -> None:
+    events = await ActionRequestHuman().run(dispatcher, make_tracker("human", "request_human"), DOMAIN)
+    assert fake_api.received == []
+    assert any(e["event"] == "followup" and e["name"] == "intake_form" for e in events)
+
+
+async def test_delete_my_data_erases_in_the_case_api_and_the_conversation(fake_api, dispatcher) -> None:
+    events = await ActionDeleteMyData().run(dispatcher, make_tracker("lösch alles", "delete_my_data", slots=CONFIRMED), DOMAIN)
+    assert fake_api.received[0]["path"] == "/api/erasure"
+    assert fake_api.received[0]["body"] == {"conversation_id": "conversation-1"}
+    slots = slot_events(events)
+    assert slots["erasure_requested"] is True and slots["age"] is None and slots["language"] == "de"
+    assert responses(dispatcher) == ["utter_data_deleted"]
+
+
+async def test_delete_drops_intakes_still_waiting_in_the_outbox(fake_api, dispatcher) -> None:
+    fake_api.up = False
+    await ActionSubmitIntake().run(dispatcher, make_tracker(slots=CONFIRMED), DOMAIN)
+    await ActionDeleteMyData().run(dispatcher, make_tracker("delete", "delete_my_data"), DOMAIN)
+    fake_api.up = True
+    await case_api().flush()
+    assert [r["path"] for r in fake_api.received] == ["/api/erasure"]
+
+
+async def test_fallback_offers_the_two_likeliest_topics_then_a_person(dispatcher) -> None:
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "need_housing", "confidence": 0.3},
+               {"name": "greet", "confidence": 0.2}, {"name": "need_money", "confidence": 0.1}]
+    tracker = make_tracker("wonung geld", "nlu_fallback", ranking=ranking)
+    events = await ActionFallback().run(dispatcher, tracker, DOMAIN)
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/need_housing", "/need_money", "/help"]
+    assert dispatcher.messages[0]["buttons"][0]["title"] == "Wohnung"
+    second = make_tracker("???", "nlu_fallback", ranking=ranking, slots=slot_events(events))
+    await ActionFallback().run(dispatcher, second, DOMAIN)
+    assert responses(dispatcher)[-1] == "utter_offer_human"
+
+
+def test_two_needs_in_one_message_are_both_kept() -> None:
+    message = {"text": "Ich suche eine Wohnung und Arbeit", "intent": {"name": "need_housing", "confidence": 0.6},
+               "intent_ranking": [{"name": "need_housing", "confidence": 0.6}, {"name": "need_work", "confidence": 0.35},
+                                  {"name": "greet", "confidence": 0.05}]}
+    assert [n["intent"] for n in needs_in_message(message)] == ["need_housing", "need_work"]
+    assert needs_in_message({"text": "/need_money", "intent": {"name": "need_money", "confidence": 1.0}}) == [
+        {"intent": "need_money", "text": "", "confidence": 1.0}]
+
+
+async def test_needs_accumulate_over_the_conversation_but_a_form_answer_is_not_a_need(dispatcher) -> None:
+    action = ValidateSlotMappings()
+    known = [{"intent": "need_housing", "text": "Wohnung", "confidence": 0.9}]
+    tracker = make_tracker("ich brauche einen Deutschkurs", "need_language_course", slots={"needs": known})
+    result = await action.extract_needs(dispatcher, tracker, DOMAIN)
+    assert [n["intent"] for n in result["needs"]] == ["need_housing", "need_language_course"]
+    answering = make_tracker("Bürgergeld", "need_money", slots={"needs": known, "requested_slot": "receives_benefits"},
+                             active_loop="intake_form")
+    assert await action.extract_needs(dispatcher, answering, DOMAIN) == {}

@@ -1,0 +1,81 @@
+"""Held-out NLU report: intent macro-F1 >= 0.95 per language on data/heldout/<lang>.yml.
+
+Loads the TRAINED model named by env WEGWEISER_MODEL (a model archive; the
+Makefile sets it in `make test`) and parses every held-out example. Skipped only
+when WEGWEISER_MODEL is unset. A language with training data in data/nlu/<lang>/
+but no held-out file fails.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+from bot.nlu.evaluation import (  # noqa: E402
+    HELDOUT_DIR,
+    NLU_DIR,
+    evaluate,
+    format_report,
+    heldout_languages,
+    load_agent,
+    load_examples,
+)
+
+TARGET = 0.95
+MODEL = os.environ.get("WEGWEISER_MODEL")
+LANGS = sorted(
+    set(heldout_languages()) | {p.name for p in NLU_DIR.glob("*") if p.is_dir()}
+) or ["de"]
+
+pytestmark = pytest.mark.skipif(not MODEL, reason="WEGWEISER_MODEL is not set")
+
+
+def _resolve_model(path: str) -> str:
+    p = Path(path)
+    if not p.is_absolute():
+        p = REPO / p
+    if p.is_dir():  # a models/ directory: take the newest archive
+        archives = sorted(p.glob("*.tar.gz"), key=lambda a: a.stat().st_mtime)
+        assert archives, f"no model archive in {p}"
+        p = archives[-1]
+    assert p.exists(), f"WEGWEISER_MODEL={path} does not exist"
+    return str(p)
+
+
+@pytest.fixture(scope="module")
+def results():
+    agent = load_agent(_resolve_model(MODEL))
+    langs = heldout_languages()
+    start = time.monotonic()
+    res = evaluate(MODEL, langs, agent=agent)
+    elapsed = time.monotonic() - start
+    n = sum(r.n for r in res.values())
+    print(f"\nheld-out NLU report ({n} messages parsed in {elapsed:.1f}s)\n" + format_report(res))
+    return res
+
+
+def test_heldout_parsing_is_fast(results):
+    n = sum(r.n for r in results.values())
+    assert n > 0, f"no held-out examples in {HELDOUT_DIR}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_heldout_macro_f1(results, lang):
+    path = HELDOUT_DIR / f"{lang}.yml"
+    assert path.exists(), f"{lang}: training data but no held-out set {path}"
+    assert load_examples(path), f"{lang}: held-out set is empty"
+    r = results[lang]
+    worst = sorted(r.per_intent_f1.items(), key=lambda kv: kv[1])[:5]
+    assert r.f1 >= TARGET, (
+        f"{lang}: held-out intent macro-F1 {r.f1:.3f} < {TARGET}; weakest intents {worst}; "
+        f"confusions {r.confusions[:5]}; e.g. {r.errors[:5]}"
+    )

@@ -1,0 +1,70 @@
+"""The real servers (Rasa, action server, case API) on free ports, once per test session."""
+from __future__ import annotations
+
+import secrets
+import subprocess
+from pathlib import Path
+from typing import Dict, Iterator, List
+
+import httpx
+import pytest
+
+from scripts.stack import API_BIN, REPO_ROOT, Stack
+
+
+class Chat:
+    """One person talking to the assistant through Rasa's REST channel."""
+
+    def __init__(self, stack: Stack, sender: str):
+        self.stack = stack
+        self.sender = sender
+        self.client = httpx.Client(base_url=stack.rasa_url, timeout=60)
+
+    def say(self, text: str, metadata: Dict | None = None) -> List[Dict]:
+        body = {"sender": self.sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        response = self.client.post("/webhooks/rest/webhook", json=body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    @staticmethod
+    def texts(replies: List[Dict]) -> str:
+        return "\n".join(reply.get("text", "") for reply in replies)
+
+
+class Staff:
+    """A case manager logged in to the case API."""
+
+    def __init__(self, stack: Stack, username: str, password: str):
+        self.client = httpx.Client(base_url=stack.api_url, timeout=30)
+        response = self.client.post("/api/auth/token", data={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        self.client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+
+    def get(self, path: str, **kwargs) -> httpx.Response:
+        return self.client.get(path, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    var_dir: Path = tmp_path_factory.mktemp("var")
+    with Stack(var_dir=var_dir, rasa_port=0, actions_port=0, api_port=0, log_to_files=True,
+               env_overrides={"WEGWEISER_OUTBOX_RETRY_SECONDS": "1"}) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def staff(stack: Stack) -> Staff:
+    password = secrets.token_urlsafe(16)
+    subprocess.run(
+        [str(API_BIN / "python"), "-m", "api.cli", "create-user", "--username", "e2e-caritas",
+         "--role", "case_manager", "--organisation", "caritas", "--password-stdin"],
+        input=password.encode(), cwd=REPO_ROOT, env=stack.environment(), check=True,
+    )
+    return Staff(stack, "e2e-caritas", password)
+
+
+@pytest.fixture
+def chat(stack: Stack, request: pytest.FixtureRequest) -> Chat:
+    return Chat(stack, f"e2e-{request.node.name}-{secrets.token_hex(4)}")

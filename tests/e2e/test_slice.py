@@ -1,0 +1,64 @@
+"""The thin slice through the real servers: a need in a chat becomes an intake in the case API."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.e2e.conftest import Chat, Staff
+
+
+def intakes_of(staff: Staff, conversation_id: str, timeout: float = 20.0) -> list:
+    """The intakes of one conversation, as a case manager sees them (waits for the outbox)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page = staff.get("/api/cases", params={"page_size": 100}).json()
+        found = []
+        for item in page["items"]:
+            intake = staff.get(f"/api/intakes/{item['intake_id']}").json()
+            if intake["conversation_id"] == conversation_id:
+                found.append(intake)
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
+
+
+def test_german_housing_need_becomes_an_intake(chat: Chat, staff: Staff) -> None:
+    replies = chat.texts(chat.say("Ich suche eine Wohnung"))
+    assert "Wohnung" in replies and "Darf ich Ihre Antworten speichern" in replies
+
+    assert "Wie dürfen wir Sie nennen" in chat.texts(chat.say("/affirm"))
+    assert "Wie alt sind Sie" in chat.texts(chat.say('/inform{"answer": "skip"}'))
+    assert "Bekommen Sie Geld vom Amt" in chat.texts(chat.say("34"))
+    assert "Aufenthaltspapier" in chat.texts(chat.say("ich bekomme Bürgergeld"))
+    assert "Stadtteil" in chat.texts(chat.say('/inform{"answer": "residence_permit"}'))
+    assert "erreichen" in chat.texts(chat.say("Hiltrup"))
+    summary = chat.texts(chat.say('/inform{"answer": "chat"}'))
+    assert "34" in summary and "Bürgergeld" in summary and "Hiltrup" in summary
+    done = chat.texts(chat.say("/affirm"))
+    assert "angekommen" in done
+
+    [intake] = intakes_of(staff, chat.sender)
+    assert intake["language"] == "de"
+    assert intake["age"] == 34
+    assert intake["receives_benefits"] == "buergergeld"
+    assert intake["consent"]["given"] is True
+    assert [need["text"] for need in intake["needs"]] == ["Ich suche eine Wohnung"]
+    assert intake["needs"][0]["intent"] == "need_housing"
+    assert "basic_needs" in [goal["code"] for goal in intake["goals"]]
+    assert all(goal["rule"] for goal in intake["goals"])
+
+
+def test_english_declined_consent_stores_nothing(chat: Chat, staff: Staff) -> None:
+    replies = chat.texts(chat.say("I need a flat"))
+    assert "May I save your answers" in replies
+    declined = chat.texts(chat.say("/deny"))
+    assert "I will not save anything" in declined
+    assert intakes_of(staff, chat.sender, timeout=3) == []
+
+
+def test_unauthenticated_intake_read_is_refused(stack) -> None:
+    import httpx
+
+    response = httpx.get(f"{stack.api_url}/api/intakes/00000000-0000-0000-0000-000000000000")
+    assert response.status_code == 401
