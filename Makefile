@@ -55,7 +55,8 @@ run: env train
 	$(API_PY) -m scripts.run
 
 test: env train
-	$(RASA_PY) -m pytest -q -p no:cacheprovider tests/bot tests/actions
+	$(RASA_PY) -m scripts.train --validate-only
+	WEGWEISER_MODEL=models/$$(cat models/latest) $(RASA_PY) -m pytest -q -p no:cacheprovider tests/bot tests/actions
 	$(API_PY) -m pytest -q -p no:cacheprovider tests/api tests/e2e
 
 bench: env train

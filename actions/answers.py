@@ -10,7 +10,7 @@ from typing import Dict, List, Optional, Tuple
 import yaml
 
 from actions.settings import REPO_ROOT
-from actions.text import clean, fold
+from actions.text import ascii_digits, clean, fold
 
 SLOT_VALUES_DIR = REPO_ROOT / "data" / "slot_values"
 CATEGORICAL = ("receives_benefits", "residence_status", "contact_channel")
@@ -37,7 +37,9 @@ def _keywords() -> Dict[str, List[Keyword]]:
                 entries = {question: entries}
             for value, words in entries.items():
                 for word in words:
-                    bucket.setdefault(fold(str(word)), value)
+                    if not isinstance(word, str):  # yes/no/on/off unquoted become booleans in YAML
+                        raise ValueError(f"{path.name}: {question}/{value}: {word!r} is not text; quote it")
+                    bucket.setdefault(fold(word), value)
     return {
         question: sorted(
             (Keyword(w, v, re.compile(rf"(?<!{_WORD_CHARS}){re.escape(w)}(?!{_WORD_CHARS})")) for w, v in words.items()),
@@ -92,7 +94,7 @@ _NUMBER = re.compile(r"-?\d+")
 
 def parse_age(text: str) -> Optional[int]:
     """Whole years from "27", "ich bin 27", "٢٧ سنة"; None when there is no plausible age."""
-    numbers = [int(n) for n in _NUMBER.findall(fold(text))]
+    numbers = [int(n) for n in _NUMBER.findall(ascii_digits(clean(text)))]
     if len(numbers) != 1:
         return None
     age = numbers[0]
@@ -104,7 +106,7 @@ _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[^@\s<>\"'.]{2,24}$
 
 
 def parse_phone(text: str) -> Optional[str]:
-    candidate = fold(text)
+    candidate = ascii_digits(clean(text))
     if not _PHONE_ALLOWED.match(candidate):
         return None
     digits = re.sub(r"\D", "", candidate)

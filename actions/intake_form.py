@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -118,8 +118,7 @@ class ValidateIntakeForm(FormValidationAction):
         if answer is True:
             return {"intake_confirmed": True}
         if answer is False:
-            dispatcher.utter_message(response="utter_ask_what_to_correct")
-            return {"intake_confirmed": None}
+            return {"intake_confirmed": None, "correcting": True}
         return self._retry("intake_confirmed", "utter_confirm_unclear", dispatcher, tracker)
 
 
@@ -176,5 +175,8 @@ class ActionAskIntakeConfirmed(Action):
         return "action_ask_intake_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_slot("correcting"):
+            dispatcher.utter_message(response="utter_ask_what_to_correct")
+            return [SlotSet("correcting", False)]
         dispatcher.utter_message(response="utter_ask_intake_confirmed", summary=summary_lines(tracker))
         return []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event
@@ -53,9 +52,6 @@ def engine_for(settings: Settings) -> Engine:
     return make_engine(settings.database_url)
 
 
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    with factory() as session:
-        yield session
 
 
 def import_all_models() -> None:

@@ -9,6 +9,10 @@ import time
 from scripts.stack import Stack
 
 
+def _stop_on_signal(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     stack = Stack(
         rasa_port=int(os.environ.get("WEGWEISER_RASA_PORT", 5005)),
@@ -17,7 +21,8 @@ def main() -> int:
         log_to_files=os.environ.get("WEGWEISER_LOG_TO_FILES") == "1",
     )
     print("starting Wegweiser (Rasa takes about half a minute to load its model) ...", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background
+    signal.signal(signal.SIGTERM, _stop_on_signal)
     try:
         stack.start()
         env = stack.environment()

@@ -4,6 +4,7 @@ Standard library only: it runs under either environment and starts each part in 
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -36,6 +37,9 @@ def development_secrets(var_dir: Path) -> Dict[str, str]:
     stored = json.loads(path.read_text()) if path.exists() else {}
     for name in SECRET_NAMES:
         stored.setdefault(name, secrets.token_urlsafe(32))
+    # The encryption key is a Fernet key: url-safe base64 of 32 random bytes.
+    if len(stored["ENCRYPTION_KEY"]) != 44:
+        stored["ENCRYPTION_KEY"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     var_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(stored, indent=2))
     path.chmod(0o600)

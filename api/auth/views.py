@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, HTTPException, status
 from sqlalchemy import select
 
 from api.auth import service
@@ -22,9 +21,12 @@ router = APIRouter(tags=["auth"])
 def login(
     session: SessionDep,
     settings: SettingsDep,
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    username: Annotated[str, Form(min_length=1, max_length=64)],
+    password: Annotated[str, Form(min_length=1, max_length=256)],
+    grant_type: Annotated[Literal["password"] | None, Form()] = None,
 ) -> TokenResponse:
-    user = service.authenticate(session, form.username, form.password)
+    """OAuth2 password flow (form fields username, password; grant_type optional)."""
+    user = service.authenticate(session, username, password)
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

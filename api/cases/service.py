@@ -12,8 +12,6 @@ from sqlalchemy.orm import Session, contains_eager
 
 from api.auth.service import Principal
 from api.cases.models import Case, CaseEvent, CaseGoal, CaseNote, RoutingDecision
-
-__all__ = ["Case"]
 from api.contract import (
     CASE_TRANSITIONS,
     OPEN_CASE_STATUSES,

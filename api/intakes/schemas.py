@@ -28,7 +28,8 @@ MAX_ITEMS = 20
 
 
 class Consent(StrictModel):
-    given: bool
+    # Documented as `const: true`; the validator explains why anything else is refused.
+    given: bool = Field(json_schema_extra={"const": True})
     given_at: AwareDatetime
     text_version: line(64, 1)  # type: ignore[valid-type]
     improve_service: bool = False

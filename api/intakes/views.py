@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Response, status
 from api.audit import service as audit
 from api.auth.deps import BotPrincipal, CaseManager
 from api.cases import service as cases
+from api.cases.models import Case
 from api.intakes import service
 from api.intakes.schemas import IntakeRecord, IntakeSubmission
 from api.kit.deps import SessionDep
@@ -54,7 +55,7 @@ def submit_intake(
         ) from None
     if not created:
         response.status_code = status.HTTP_200_OK
-    case = session.get(cases.Case, intake.id)
+    case = session.get(Case, intake.id)
     return service.to_record(intake, case.status if case else "new")
 
 

@@ -35,9 +35,10 @@ _DESCRIPTIONS = {
 
 
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` for a route: 401 and 413 everywhere, plus the given codes."""
+    """OpenAPI `responses=` for a route: 400 (unreadable body), 401 and 413 everywhere,
+    plus the given codes."""
     documented: dict[int | str, dict[str, Any]] = {}
-    for code in sorted({401, 413, *codes}):
+    for code in sorted({400, 401, 413, *codes}):
         model = ValidationErrorBody if code == 422 else ErrorBody
         documented[code] = {"model": model, "description": _DESCRIPTIONS[code]}
     return documented

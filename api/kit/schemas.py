@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 # Control characters are never meaningful in what a person typed, and NUL breaks
 # PostgreSQL text columns; newlines and tabs stay allowed in free text.
-_FORBIDDEN_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FORBIDDEN_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
+# Lone surrogates cannot be stored or encrypted as UTF-8, so they are refused as well.
+_TEXT_CHARS = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]"
+_LINE_CHARS = r"[^\x00-\x1f\x7f\ud800-\udfff]"
+TEXT_PATTERN = f"^{_TEXT_CHARS}*$"
+LINE_PATTERN = f"^{_LINE_CHARS}*$"
+_FORBIDDEN_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_FORBIDDEN_IN_LINE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def _no_control_characters(value: str) -> str:
@@ -31,6 +36,8 @@ def free_text(max_length: int, min_length: int = 0) -> type[str]:
         str,
         StringConstraints(min_length=min_length, max_length=max_length),
         AfterValidator(_no_control_characters),
+        # Documented in the schema; enforced by the validator, which words the error.
+        Field(json_schema_extra={"pattern": TEXT_PATTERN}),
     ]
 
 
@@ -40,6 +47,7 @@ def line(max_length: int, min_length: int = 0) -> type[str]:
         str,
         StringConstraints(min_length=min_length, max_length=max_length, strip_whitespace=True),
         AfterValidator(_single_line),
+        Field(json_schema_extra={"pattern": LINE_PATTERN}),
     ]
 
 

@@ -39,11 +39,12 @@ class RasaTrackers:
     def delete(self, conversation_id: str) -> TrackerDeletion:
         if not self.configured:
             return TrackerDeletion("not_configured")
-        params = {"token": self.token} if self.token else None
-        url = f"{self.base_url}/conversations/{quote(conversation_id, safe='')}/tracker"
+        # Rasa's own HTTP API cannot delete a conversation; bot/channels/erasure.py adds this route.
+        url = f"{self.base_url}/webhooks/erasure/conversations/{quote(conversation_id, safe='')}"
+        headers = {"Authorization": f"Bearer {self.token}"}
         try:
             with httpx.Client(timeout=self.timeout, transport=self.transport) as client:
-                response = client.delete(url, params=params)
+                response = client.delete(url, headers=headers)
         except httpx.HTTPError as exc:
             log.warning("Rasa tracker deletion failed: %s", type(exc).__name__)
             return TrackerDeletion("failed", f"Rasa server not reachable ({type(exc).__name__})")

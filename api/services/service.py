@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,11 +14,16 @@ from api.services.models import DirectoryOrganisation, DirectoryService
 SEED_FILE = "services.yml"
 
 
+@lru_cache
+def _seed_data() -> dict:
+    return load_yaml(SEED_FILE)
+
+
 def seed_directory(session: Session, data: dict | None = None) -> int:
     """Add organisations and services from data/services.yml whose id is new.
 
     Existing entries are left alone: operators own them once they exist."""
-    data = data if data is not None else load_yaml(SEED_FILE)
+    data = data if data is not None else _seed_data()
     known_orgs = set(session.scalars(select(DirectoryOrganisation.id)))
     known_services = set(session.scalars(select(DirectoryService.id)))
     added = 0

@@ -81,3 +81,4 @@ def fake_api(tmp_path, monkeypatch) -> FakeCaseApi:
 @pytest.fixture
 def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
+

@@ -71,3 +71,10 @@ def test_yes_and_no_in_words_and_buttons() -> None:
     assert answers.yes_or_no("nein", None) is False
     assert answers.yes_or_no("vielleicht", None) is None
     assert answers.yes_or_no("anything", "deny") is False
+
+
+def test_every_answer_word_file_loads_and_english_yes_no_work() -> None:
+    answers._keywords.cache_clear()
+    assert answers._keywords()  # raises on an unquoted yes/no that YAML turned into a boolean
+    assert answers.yes_or_no("yes", None) is True
+    assert answers.yes_or_no("no", None) is False

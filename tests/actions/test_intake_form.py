@@ -86,10 +86,13 @@ def test_correcting_the_age_from_the_summary_asks_it_again(dispatcher) -> None:
         "intake_confirmed": None, "age": None}
 
 
-def test_no_to_the_summary_offers_what_to_change(dispatcher) -> None:
+async def test_no_to_the_summary_offers_what_to_change_instead_of_the_summary(dispatcher) -> None:
     tracker = make_tracker("/deny", "deny")
-    assert ValidateIntakeForm().validate_intake_confirmed(None, dispatcher, tracker, DOMAIN) == {"intake_confirmed": None}
+    result = ValidateIntakeForm().validate_intake_confirmed(None, dispatcher, tracker, DOMAIN)
+    assert result == {"intake_confirmed": None, "correcting": True}
+    events = await ActionAskIntakeConfirmed().run(dispatcher, make_tracker(slots=result), DOMAIN)
     assert responses(dispatcher) == ["utter_ask_what_to_correct"]
+    assert events[0]["name"] == "correcting" and events[0]["value"] is False
 
 
 async def test_summary_is_in_the_persons_language(dispatcher) -> None:

@@ -40,6 +40,11 @@ from api.services.service import seed_directory  # noqa: E402
 from api.settings import Settings  # noqa: E402
 
 import_all_models()
+# Argon2 at production cost takes a good fraction of a second per hash on a 2-core machine;
+# the tests log in hundreds of times, so they use the same algorithm at minimum cost.
+from argon2 import PasswordHasher  # noqa: E402
+
+auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 BOT_TOKEN = TEST_ENV["WEGWEISER_BOT_TOKEN"]
 PASSWORD = "correct horse battery staple"
@@ -112,6 +117,18 @@ def app(settings, migrated):
         seed_directory(session)
     yield application
     application.state.engine.dispose()
+
+
+@pytest.fixture
+def clear_database(app):
+    """Empty every table but the users and re-seed the service directory."""
+
+    def _clear() -> None:
+        clear(app.state.engine)
+        with app.state.sessionmaker() as session:
+            seed_directory(session)
+
+    return _clear
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def test_erasure_also_deletes_the_rasa_tracker(app, new_case, client, as_user, d
         "trackers": [{"status": "deleted", "detail": ""}],
         "complete": True,
     }
-    assert seen == [("DELETE", "/conversations/conv%2Fwith%20slash/tracker")]
+    assert seen == [("DELETE", "/webhooks/erasure/conversations/conv%2Fwith%20slash")]
     from api.cases.models import Case, CaseEvent
     from api.referrals.models import Referral
 

@@ -60,12 +60,13 @@ def results():
     elapsed = time.monotonic() - start
     n = sum(r.n for r in res.values())
     print(f"\nheld-out NLU report ({n} messages parsed in {elapsed:.1f}s)\n" + format_report(res))
-    return res
+    return res, n, elapsed
 
 
 def test_heldout_parsing_is_fast(results):
-    n = sum(r.n for r in results.values())
+    _, n, elapsed = results
     assert n > 0, f"no held-out examples in {HELDOUT_DIR}"
+    assert elapsed < 60 * max(1.0, n / 1000), f"{n} messages took {elapsed:.0f}s"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -73,7 +74,7 @@ def test_heldout_macro_f1(results, lang):
     path = HELDOUT_DIR / f"{lang}.yml"
     assert path.exists(), f"{lang}: training data but no held-out set {path}"
     assert load_examples(path), f"{lang}: held-out set is empty"
-    r = results[lang]
+    r = results[0][lang]
     worst = sorted(r.per_intent_f1.items(), key=lambda kv: kv[1])[:5]
     assert r.f1 >= TARGET, (
         f"{lang}: held-out intent macro-F1 {r.f1:.3f} < {TARGET}; weakest intents {worst}; "

@@ -12,12 +12,14 @@ def intakes_of(staff: Staff, conversation_id: str, timeout: float = 20.0) -> lis
     """The intakes of one conversation, as a case manager sees them (waits for the outbox)."""
     deadline = time.monotonic() + timeout
     while True:
-        page = staff.get("/api/cases", params={"page_size": 100}).json()
+        page = staff.get("/api/cases", params={"limit": 100}).json()
         found = []
         for item in page["items"]:
-            intake = staff.get(f"/api/intakes/{item['intake_id']}").json()
-            if intake["conversation_id"] == conversation_id:
-                found.append(intake)
+            case = staff.get(f"/api/cases/{item['id']}").json()
+            if case["intake"]["conversation_id"] == conversation_id:
+                response = staff.get(f"/api/intakes/{case['intake']['id']}")
+                assert response.status_code == 200
+                found.append(response.json())
         if found or time.monotonic() > deadline:
             return found
         time.sleep(0.5)
