@@ -11,6 +11,7 @@ RASA_VENV   := .venv-rasa
 API_VENV    := .venv-api
 RASA_PY     := $(RASA_VENV)/bin/python
 API_PY      := $(API_VENV)/bin/python
+API_TESTS   := $(wildcard tests/api tests/ui tests/channels tests/e2e)
 export RASA_TELEMETRY_ENABLED := false
 export UV_NO_PROGRESS := 1
 
@@ -57,7 +58,7 @@ run: env train
 test: env train
 	$(RASA_PY) -m scripts.train --validate-only
 	WEGWEISER_MODEL=models/$$(cat models/latest) $(RASA_PY) -m pytest -q -p no:cacheprovider tests/bot tests/actions
-	$(API_PY) -m pytest -q -p no:cacheprovider tests/api tests/e2e
+	$(API_PY) -m pytest -q -p no:cacheprovider $(API_TESTS)
 
 bench: env train
 	$(API_PY) -m bench

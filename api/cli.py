@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import secrets
 import sys
 
@@ -80,14 +81,19 @@ def cmd_seed_dev(_args) -> int:
         print("seed-dev only runs with WEGWEISER_ENV=development", file=sys.stderr)
         return 1
     cmd_migrate(_args)
+    # Demo passwords are kept beside the development secrets so every `make run` can show them.
+    logins_path = settings.var_dir / "development-logins.json"
+    logins = json.loads(logins_path.read_text()) if logins_path.exists() else {}
     with _sessionmaker()() as session:
         for username, role, organisation in DEMO_USERS:
-            if session.scalar(select(User.id).where(User.username == username)) is not None:
-                print(f"{username:14} exists already (password unchanged)")
-                continue
-            password = secrets.token_urlsafe(12)
-            auth.create_user(session, username, password, role, organisation)
+            if session.scalar(select(User.id).where(User.username == username)) is None:
+                logins[username] = secrets.token_urlsafe(12)
+                auth.create_user(session, username, logins[username], role, organisation)
+            password = logins.get(username, "(set before; unknown)")
             print(f"{username:14} {role.value:13} {organisation.value if organisation else '-':10} password: {password}")
+    logins_path.parent.mkdir(parents=True, exist_ok=True)
+    logins_path.write_text(json.dumps(logins, indent=2))
+    logins_path.chmod(0o600)
     return 0
 
 

@@ -37,6 +37,9 @@ class Intent(StrEnum):
     need_mental_health = "need_mental_health"
     need_network = "need_network"
     need_perspective = "need_perspective"
+    # Not a need with a goal: the words of an emergency message, kept with an urgent intake
+    # (urgency high) so the case manager sees what happened.
+    emergency = "emergency"
 
 
 class Goal(StrEnum):
@@ -197,3 +200,118 @@ class Organisation(StrEnum):
     caritas = "caritas"
     drk = "drk"
     ggua = "ggua"
+
+
+# German names for the case UI and the reports: the case managers' working language.
+# Goals use the programme's own wording (GOAL_LABELS_DE above); the rest follows the contract.
+LANGUAGE_LABELS_DE: dict[Language, str] = {
+    Language.de: "Deutsch",
+    Language.en: "Englisch",
+    Language.ar: "Arabisch",
+    Language.fa: "Farsi / Dari",
+    Language.uk: "Ukrainisch",
+    Language.ru: "Russisch",
+    Language.tr: "Türkisch",
+}
+RTL_LANGUAGES = frozenset({Language.ar, Language.fa})
+
+CHANNEL_LABELS_DE: dict[Channel, str] = {
+    Channel.rest: "REST-Schnittstelle",
+    Channel.telegram: "Telegram",
+    Channel.webchat: "Web-Chat",
+}
+
+INTENT_LABELS_DE: dict[Intent, str] = {
+    Intent.need_residence: "Aufenthalt (Erlaubnis, Duldung, Asylentscheidung, Pass, Verlängerung)",
+    Intent.need_naturalisation: "Einbürgerung",
+    Intent.need_housing: "Wohnung",
+    Intent.need_money: "Geld zum Leben, Leistungen, Schulden",
+    Intent.need_language_course: "Deutschkurs",
+    Intent.need_education: "Schule, Kita, Anerkennung, Ausbildung, Studium",
+    Intent.need_work: "Arbeit",
+    Intent.need_health: "Gesundheit",
+    Intent.need_mental_health: "Psychische Gesundheit",
+    Intent.need_network: "Kontakte, Vereine, Ehrenamt",
+    Intent.need_perspective: "Orientierung, Perspektive",
+}
+
+REFERRAL_TARGET_LABELS_DE: dict[ReferralTarget, str] = {
+    ReferralTarget.jmd: "Jugendmigrationsdienst",
+    ReferralTarget.mbe: "Migrationsberatung für erwachsene Zuwanderer",
+    ReferralTarget.jobcenter: "Jobcenter (SGB II, Bürgergeld)",
+    ReferralTarget.arbeitsagentur: "Agentur für Arbeit (SGB III)",
+    ReferralTarget.jugendamt: "Jugendamt (SGB VIII)",
+    ReferralTarget.sozialamt: "Sozialamt (SGB XII, AsylbLG)",
+    ReferralTarget.auslaenderbehoerde: "Ausländerbehörde",
+    ReferralTarget.einbuergerung: "Einbürgerungsstelle",
+    ReferralTarget.kim_case_management: "KIM-Case-Management",
+}
+
+BENEFIT_LABELS_DE: dict[BenefitStatus, str] = {
+    BenefitStatus.buergergeld: "Bürgergeld (SGB II)",
+    BenefitStatus.asylblg: "Leistungen nach AsylbLG",
+    BenefitStatus.sgb12: "Sozialhilfe (SGB XII)",
+    BenefitStatus.none: "keine Leistungen",
+    BenefitStatus.unknown: "unbekannt",
+}
+
+RESIDENCE_STATUS_LABELS_DE: dict[ResidenceStatus, str] = {
+    ResidenceStatus.asylum_pending: "Asylverfahren läuft",
+    ResidenceStatus.duldung: "Duldung",
+    ResidenceStatus.residence_permit: "Aufenthaltserlaubnis",
+    ResidenceStatus.settlement_permit: "Niederlassungserlaubnis",
+    ResidenceStatus.temporary_protection_24: "Vorübergehender Schutz (§ 24 AufenthG)",
+    ResidenceStatus.eu_citizen: "EU-Bürgerin / EU-Bürger",
+    ResidenceStatus.german: "deutsche Staatsangehörigkeit",
+    ResidenceStatus.unknown: "unbekannt",
+}
+
+CONTACT_CHANNEL_LABELS_DE: dict[ContactChannel, str] = {
+    ContactChannel.chat: "Chat",
+    ContactChannel.phone: "Telefon",
+    ContactChannel.email: "E-Mail",
+    ContactChannel.in_person: "persönlich",
+}
+
+URGENCY_LABELS_DE: dict[Urgency, str] = {Urgency.normal: "normal", Urgency.high: "dringend"}
+
+CASE_STATUS_LABELS_DE: dict[CaseStatus, str] = {
+    CaseStatus.new: "neu",
+    CaseStatus.claimed: "übernommen",
+    CaseStatus.in_progress: "in Bearbeitung",
+    CaseStatus.referred: "weitervermittelt",
+    CaseStatus.closed: "abgeschlossen",
+}
+
+CASE_OUTCOME_LABELS_DE: dict[CaseOutcome, str] = {
+    CaseOutcome.goals_reached: "Ziele erreicht",
+    CaseOutcome.partly_reached: "Ziele teilweise erreicht",
+    CaseOutcome.referred_on: "weitervermittelt",
+    CaseOutcome.no_contact: "kein Kontakt zustande gekommen",
+    CaseOutcome.withdrawn: "von der Person zurückgezogen",
+    CaseOutcome.not_eligible: "nicht zuständig / nicht berechtigt",
+}
+
+REFERRAL_STATUS_LABELS_DE: dict[ReferralStatus, str] = {
+    ReferralStatus.suggested: "vorgeschlagen",
+    ReferralStatus.sent: "verwiesen",
+    ReferralStatus.accepted: "angenommen",
+    ReferralStatus.declined: "abgelehnt",
+    ReferralStatus.completed: "abgeschlossen",
+    ReferralStatus.withdrawn: "zurückgenommen",
+}
+
+ROLE_LABELS_DE: dict[Role, str] = {
+    Role.bot: "Assistent",
+    Role.case_manager: "Case-Management",
+    Role.coordinator: "Koordination",
+    Role.operator: "Betrieb",
+    Role.admin: "Administration",
+}
+
+ORGANISATION_LABELS_DE: dict[Organisation, str] = {
+    Organisation.sozialamt: "Sozialamt",
+    Organisation.caritas: "Caritas",
+    Organisation.drk: "DRK",
+    Organisation.ggua: "GGUA",
+}

@@ -15,6 +15,7 @@ from api.audit.views import router as audit_router
 from api.auth.views import router as auth_router
 from api.barriers.views import router as barriers_router
 from api.cases.views import router as cases_router
+from api.channels import install as install_channels
 from api.db import engine_for, make_sessionmaker
 from api.intakes.views import router as intakes_router
 from api.kit import crypto
@@ -26,6 +27,7 @@ from api.referrals.views import router as referrals_router
 from api.reports.views import router as reports_router
 from api.services.views import router as services_router
 from api.settings import Settings, get_settings
+from api.ui import install as install_ui
 
 log = logging.getLogger("wegweiser.api")
 
@@ -87,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
     ):
         app.include_router(router)
+    install_channels(app)  # web chat at /chat, /privacy, Telegram's webhook
+    install_ui(app)  # the German case-management UI under /ui/ (after the API's error handlers)
     return app
 
 

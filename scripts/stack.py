@@ -22,24 +22,27 @@ from typing import Dict, List, Optional
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RASA_BIN = REPO_ROOT / ".venv-rasa" / "bin"
 API_BIN = REPO_ROOT / ".venv-api" / "bin"
-SECRET_NAMES = ("SECRET_KEY", "BOT_TOKEN", "RASA_TOKEN", "ENCRYPTION_KEY")
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
+SECRET_NAMES = ("secret_key", "bot_token", "rasa_token", "encryption_key")
+
+
 def development_secrets(var_dir: Path) -> Dict[str, str]:
-    """Secrets for development mode, made once per checkout and kept in var/ (never committed)."""
-    path = var_dir / "dev-secrets.json"
+    """Secrets of development mode, made once per checkout and kept in var/ (never committed).
+
+    The same file the case API falls back to when it runs on its own (api/settings.py).
+    """
+    path = var_dir / "development-secrets.json"
     stored = json.loads(path.read_text()) if path.exists() else {}
     for name in SECRET_NAMES:
         stored.setdefault(name, secrets.token_urlsafe(32))
     # The encryption key is a Fernet key: url-safe base64 of 32 random bytes.
-    if len(stored["ENCRYPTION_KEY"]) != 44:
-        stored["ENCRYPTION_KEY"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    if len(stored["encryption_key"]) != 44:
+        stored["encryption_key"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     var_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(stored, indent=2))
     path.chmod(0o600)
@@ -94,7 +97,7 @@ class Stack:
         env.setdefault("WEGWEISER_ENV", "development")
         if env["WEGWEISER_ENV"] == "development":
             for name, value in development_secrets(self.var_dir).items():
-                env.setdefault(f"WEGWEISER_{name}", value)
+                env.setdefault(f"WEGWEISER_{name.upper()}", value)
         env.update({
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -104,6 +107,7 @@ class Stack:
             "WEGWEISER_RASA_URL": self.rasa_url,
             "WEGWEISER_ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
         })
+        env.setdefault("WEGWEISER_VAR_DIR", str(self.var_dir))
         env.setdefault("WEGWEISER_PUBLIC_URL", f"http://localhost:{self.api_port}")
         env.setdefault("WEGWEISER_DATABASE_URL", f"sqlite:///{self.var_dir / 'wegweiser.db'}")
         env.setdefault("WEGWEISER_TRACKER_DB", str(self.var_dir / "rasa-tracker.db"))
@@ -139,12 +143,18 @@ class Stack:
                 f"{self.api_url}/",
             ),
         ]
+        if env.get("WEGWEISER_TELEGRAM_TOKEN"):
+            # No port of its own: it counts as up while its process runs (the API's health is polled).
+            self.parts.append(Part(
+                "Telegram bridge", [str(API_BIN / "python"), "-m", "api.channels.telegram"],
+                f"{self.api_url}/healthz", "Telegram (long polling, or webhook with WEGWEISER_TELEGRAM_WEBHOOK_SECRET)",
+            ))
 
     def prepare_api(self) -> None:
         env = self.environment()
-        subprocess.run([str(API_BIN / "python"), "-m", "api.cli", "migrate"], cwd=REPO_ROOT, env=env, check=True)
-        if env["WEGWEISER_ENV"] == "development":
-            subprocess.run([str(API_BIN / "python"), "-m", "api.cli", "seed-dev"], cwd=REPO_ROOT, env=env, check=True)
+        # seed-dev migrates first, then makes (or shows) the demo logins of development mode.
+        command = "seed-dev" if env["WEGWEISER_ENV"] == "development" else "migrate"
+        subprocess.run([str(API_BIN / "python"), "-m", "api.cli", command], cwd=REPO_ROOT, env=env, check=True)
 
     def start(self, timeout: float = 240.0) -> "Stack":
         self.var_dir.mkdir(parents=True, exist_ok=True)

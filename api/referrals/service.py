@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.contract import REFERRAL_TRANSITIONS, ReferralStatus, ReferralTarget
+from api.kit.errors import conflict, not_found
 from api.kit.types import utcnow
 from api.referrals.models import Referral, ReferralEvent
 
@@ -58,4 +59,29 @@ def move(
     )
     referral.status = to.value
     referral.updated_at = utcnow()
+    return referral
+
+
+# --- case managers' actions (shared by the JSON API and the case UI) ------------------
+
+
+def add_to_case(session: Session, case_id: uuid.UUID, target: ReferralTarget, actor: str) -> Referral:
+    if target.value in active_targets(session, case_id):
+        raise conflict(f"the case has an open referral to {target.value} already")
+    (referral,) = suggest(session, case_id, [(target, None)], actor=actor)
+    session.commit()
+    return referral
+
+
+def change_status(
+    session: Session, case_id: uuid.UUID, referral_id: int, to: ReferralStatus, actor: str, note: str | None
+) -> Referral:
+    referral = session.scalar(select(Referral).where(Referral.id == referral_id, Referral.case_id == case_id))
+    if referral is None:
+        raise not_found("referral not found")
+    try:
+        move(referral, to, actor, note)
+    except IllegalReferralTransition as exc:
+        raise conflict(str(exc)) from exc
+    session.commit()
     return referral

@@ -4,15 +4,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from sqlalchemy import select
 
 from api.auth.deps import CaseManager
 from api.cases import service as cases
 from api.contract import ReferralStatus
 from api.kit.deps import SessionDep
-from api.kit.errors import conflict, not_found, responses
+from api.kit.errors import responses
 from api.referrals import service
-from api.referrals.models import Referral
 from api.referrals.schemas import ReferralCreate, ReferralRead, ReferralStatusChange
 
 router = APIRouter(tags=["referrals"])
@@ -33,10 +31,7 @@ def add_referral(
     session: SessionDep, principal: CaseManager, case_id: uuid.UUID, body: ReferralCreate
 ) -> ReferralRead:
     case = cases.get_owned(session, principal, case_id)
-    if body.target.value in service.active_targets(session, case.id):
-        raise conflict(f"the case has an open referral to {body.target.value} already")
-    (referral,) = service.suggest(session, case.id, [(body.target, None)], actor=principal.username)
-    session.commit()
+    referral = service.add_to_case(session, case.id, body.target, principal.username)
     return ReferralRead.model_validate(referral)
 
 
@@ -53,14 +48,7 @@ def change_referral_status(
     body: ReferralStatusChange,
 ) -> ReferralRead:
     case = cases.get_owned(session, principal, case_id)
-    referral = session.scalar(
-        select(Referral).where(Referral.id == referral_id, Referral.case_id == case.id)
+    referral = service.change_status(
+        session, case.id, referral_id, ReferralStatus(body.status), principal.username, body.note
     )
-    if referral is None:
-        raise not_found("referral not found")
-    try:
-        service.move(referral, ReferralStatus(body.status), principal.username, body.note)
-    except service.IllegalReferralTransition as exc:
-        raise conflict(str(exc)) from exc
-    session.commit()
     return ReferralRead.model_validate(referral)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.kit.datafiles import load_yaml
+from api.kit.errors import unprocessable
 from api.kit.types import utcnow
 from api.services.models import DirectoryOrganisation, DirectoryService
 
@@ -59,3 +60,13 @@ def apply_update(entry, update, actor: str) -> None:
         setattr(entry, name, value)
     entry.updated_at = utcnow()
     entry.updated_by = actor
+
+
+def edit(session: Session, entry, update, actor: str) -> None:
+    """An operator's edit of an organisation or a service, checked and committed."""
+    apply_update(entry, update, actor)
+    minimum, maximum = getattr(entry, "minimum_age", None), getattr(entry, "maximum_age", None)
+    if minimum is not None and maximum is not None and minimum > maximum:
+        session.rollback()
+        raise unprocessable(["body", "minimum_age"], "minimum_age must not be above maximum_age")
+    session.commit()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from api.auth.deps import Operator, require
 from api.contract import Goal, ReferralTarget, Role
 from api.kit.deps import SessionDep
-from api.kit.errors import not_found, responses, unprocessable
+from api.kit.errors import not_found, responses
 from api.services import service
 from api.services.models import DirectoryOrganisation, DirectoryService
 from api.services.schemas import (
@@ -100,10 +100,7 @@ def update_service(
     entry = session.get(DirectoryService, service_id)
     if entry is None:
         raise not_found("service not found")
-    service.apply_update(entry, body, operator.username)
-    if entry.minimum_age is not None and entry.maximum_age is not None and entry.minimum_age > entry.maximum_age:
-        raise unprocessable(["body", "minimum_age"], "minimum_age must not be above maximum_age")
-    session.commit()
+    service.edit(session, entry, body, operator.username)
     return _service(entry)
 
 
@@ -124,6 +121,5 @@ def update_organisation(
     entry = session.get(DirectoryOrganisation, organisation_id)
     if entry is None:
         raise not_found("organisation not found")
-    service.apply_update(entry, body, operator.username)
-    session.commit()
+    service.edit(session, entry, body, operator.username)
     return _organisation(entry)

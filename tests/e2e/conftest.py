@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import secrets
 import subprocess
+import time
 from pathlib import Path
 from typing import Dict, Iterator, List
 
 import httpx
 import pytest
 
+from actions.i18n import load_catalog
 from scripts.stack import API_BIN, REPO_ROOT, Stack
 
 
@@ -31,6 +33,12 @@ class Chat:
     @staticmethod
     def texts(replies: List[Dict]) -> str:
         return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def expected(lang: str, response: str) -> str:
+    """The fixed beginning of a response in one language (up to its first placeholder)."""
+    text = load_catalog()[lang]["responses"][response]["text"]
+    return text.split("{")[0].strip()[:60]
 
 
 class Staff:
@@ -68,3 +76,20 @@ def staff(stack: Stack) -> Staff:
 @pytest.fixture
 def chat(stack: Stack, request: pytest.FixtureRequest) -> Chat:
     return Chat(stack, f"e2e-{request.node.name}-{secrets.token_hex(4)}")
+
+
+def intakes_of(staff: Staff, conversation_id: str, timeout: float = 20.0) -> list:
+    """The intakes of one conversation, as a case manager sees them (waits for the outbox)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page = staff.get("/api/cases", params={"limit": 100}).json()
+        found = []
+        for item in page["items"]:
+            case = staff.get(f"/api/cases/{item['id']}").json()
+            if case["intake"]["conversation_id"] == conversation_id:
+                response = staff.get(f"/api/intakes/{case['intake']['id']}")
+                assert response.status_code == 200
+                found.append(response.json())
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)

@@ -1,28 +1,7 @@
 """The thin slice through the real servers: a need in a chat becomes an intake in the case API."""
 from __future__ import annotations
 
-import time
-
-import pytest
-
-from tests.e2e.conftest import Chat, Staff
-
-
-def intakes_of(staff: Staff, conversation_id: str, timeout: float = 20.0) -> list:
-    """The intakes of one conversation, as a case manager sees them (waits for the outbox)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        page = staff.get("/api/cases", params={"limit": 100}).json()
-        found = []
-        for item in page["items"]:
-            case = staff.get(f"/api/cases/{item['id']}").json()
-            if case["intake"]["conversation_id"] == conversation_id:
-                response = staff.get(f"/api/intakes/{case['intake']['id']}")
-                assert response.status_code == 200
-                found.append(response.json())
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.5)
+from tests.e2e.conftest import Chat, Staff, intakes_of
 
 
 def test_german_housing_need_becomes_an_intake(chat: Chat, staff: Staff) -> None:

@@ -1,0 +1,52 @@
+"""Emergency, a person, deletion and odd input work at any point of a conversation."""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import Chat, Staff, expected, intakes_of
+
+
+def test_emergency_in_the_middle_of_the_questions_gives_the_numbers_and_ends_the_form(chat: Chat, staff: Staff) -> None:
+    chat.say("Ich suche eine Wohnung")
+    chat.say("/affirm")
+    replies = chat.texts(chat.say("/emergency"))
+    assert "112" in replies and "0800 111 0 111" in replies and "116 016" in replies
+    [intake] = intakes_of(staff, chat.sender)
+    assert intake["urgency"] == "high"
+    # The form is over: an answer now is not taken as a nickname.
+    assert expected("de", "utter_ask_age") not in chat.texts(chat.say("Sami"))
+
+
+def test_emergency_before_consent_stores_nothing(chat: Chat, staff: Staff) -> None:
+    replies = chat.texts(chat.say("/emergency"))
+    assert "112" in replies
+    assert intakes_of(staff, chat.sender, timeout=3) == []
+
+
+def test_delete_my_data_removes_the_intake_and_the_conversation(chat: Chat, staff: Staff, stack) -> None:
+    import httpx
+
+    chat.say("I need a flat")
+    for answer in ("/affirm", '/inform{"answer": "skip"}', "30", '/inform{"answer": "none"}',
+                   '/inform{"answer": "unknown"}', '/inform{"answer": "skip"}', '/inform{"answer": "chat"}', "/affirm"):
+        chat.say(answer)
+    assert len(intakes_of(staff, chat.sender)) == 1
+    assert expected("en", "utter_confirm_delete") in chat.texts(chat.say("/delete_my_data"))
+    assert expected("en", "utter_data_deleted") in chat.texts(chat.say("/affirm"))
+    assert intakes_of(staff, chat.sender, timeout=3) == []
+    token = stack.environment()["WEGWEISER_RASA_TOKEN"]
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{chat.sender}/tracker", params={"token": token}).json()
+    texts = [e.get("text") for e in tracker["events"] if e.get("event") == "user"]
+    assert "I need a flat" not in texts and tracker["slots"].get("age") is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["", "   ", "🙂🙂🙂", "x" * 10_000, "مرحبا hello привет 你好", "\u0000\u0007 hallo \u202e", "<script>alert(1)</script>",
+     "'; DROP TABLE intakes; --", "=HYPERLINK(\"http://x\")"],
+    ids=["empty", "whitespace", "emoji", "10k", "mixed-scripts", "control-chars", "html", "sql", "formula"],
+)
+def test_odd_input_gets_a_sensible_reply(chat: Chat, message: str) -> None:
+    replies = chat.say(message)
+    assert replies, "the person must always get an answer"
+    assert all(reply.get("text") for reply in replies)
