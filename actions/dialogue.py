@@ -9,6 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import answers
 from actions.case_api import case_api
 from actions.contract import CONTACT_CHANNELS_WITH_VALUE, NEED_INTENTS
 from actions.conversation import channel_of, language_of, latest_intent, latest_text, need_intents, needs_of
@@ -29,18 +30,26 @@ def _slot(tracker: Tracker, name: str) -> Any:
     return None if value == SKIPPED else value
 
 
+def flags_of(needs: List[Dict[str, Any]]) -> Dict[str, Optional[bool]]:
+    """Routing flags from the person's own words: a child or Kita, a refused asylum claim."""
+    words = " ".join(need.get("text") or "" for need in needs)
+    return {flag: (True if answers.match_keyword(flag, words) else None) for flag in ("family", "asylum_refused")}
+
+
 def route(tracker: Tracker) -> Routing:
     age = _slot(tracker, "age")
+    needs = needs_of(tracker)
     return routing_table().route(
-        need_intents(needs_of(tracker)),
+        need_intents(needs),
         age=int(age) if age is not None else None,
         receives_benefits=_slot(tracker, "receives_benefits"),
         residence_status=_slot(tracker, "residence_status"),
+        **flags_of(needs),
     )
 
 
 def intake_record(tracker: Tracker, routing: Routing, urgency: str = "normal", extra_needs: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
-    """The contract's intake record (docs/team-interfaces.md), from what the person confirmed."""
+    """The contract's intake record (docs/interfaces.md), from what the person confirmed."""
     age = _slot(tracker, "age")
     channel = _slot(tracker, "contact_channel") or "chat"
     return {
@@ -122,7 +131,7 @@ class ActionSubmitIntake(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if tracker.get_slot("consent") is not True:
             lang = language_of(tracker)
-            routing = routing_table().route(need_intents(needs_of(tracker)))
+            routing = routing_table().route(need_intents(needs_of(tracker)), **flags_of(needs_of(tracker)))
             dispatcher.utter_message(
                 response="utter_consent_declined",
                 next_steps=next_steps(lang, routing) or label(lang, "summary.case_management_decides"),

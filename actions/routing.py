@@ -112,7 +112,7 @@ class Routing:
         return [s.code for s in self.referrals]
 
     def as_dict(self) -> dict[str, list[dict[str, str]]]:
-        """The ``goals`` / ``referrals`` fields of the intake record (team-interfaces)."""
+        """The ``goals`` / ``referrals`` fields of the intake record (docs/interfaces.md)."""
         return {
             "goals": [s.as_dict() for s in self.goals],
             "referrals": [s.as_dict() for s in self.referrals],

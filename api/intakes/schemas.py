@@ -1,4 +1,4 @@
-"""The intake record of the contract (docs/team-interfaces.md), validated strictly."""
+"""The intake record of the contract (docs/interfaces.md), validated strictly."""
 
 from __future__ import annotations
 

@@ -133,3 +133,18 @@ async def test_needs_accumulate_over_the_conversation_but_a_form_answer_is_not_a
     answering = make_tracker("Bürgergeld", "need_money", slots={"needs": known, "requested_slot": "receives_benefits"},
                              active_loop="intake_form")
     assert await action.extract_needs(dispatcher, answering, DOMAIN) == {}
+
+
+async def test_a_kita_place_for_a_child_is_routed_to_the_jugendamt(fake_api, dispatcher) -> None:
+    needs = [{"intent": "need_education", "text": "Ich brauche einen Kita-Platz für meine Tochter", "confidence": 0.9}]
+    await ActionSubmitIntake().run(dispatcher, make_tracker(slots={**CONFIRMED, "needs": needs}), DOMAIN)
+    referrals = {r["code"]: r["rule"] for r in fake_api.received[0]["body"]["referrals"]}
+    assert referrals["jugendamt"] == "jugendamt.family_education"
+
+
+async def test_a_refused_asylum_claim_in_arabic_is_routed_to_the_auslaenderbehoerde(fake_api, dispatcher) -> None:
+    needs = [{"intent": "need_residence", "text": "رفضوا اللجوء تبعي شو اعمل", "confidence": 0.9}]
+    slots = {**CONFIRMED, "needs": needs, "language": "ar", "residence_status": "unknown"}
+    await ActionSubmitIntake().run(dispatcher, make_tracker(slots=slots), DOMAIN)
+    referrals = {r["code"]: r["rule"] for r in fake_api.received[0]["body"]["referrals"]}
+    assert referrals["auslaenderbehoerde"] == "auslaenderbehoerde.asylum_refused"

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import secrets
-import subprocess
 import time
-from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, List
 
 import httpx
 import pytest
 
 from actions.i18n import load_catalog
-from scripts.stack import API_BIN, REPO_ROOT, Stack
+from scripts.stack import Stack
 
 
 class Chat:
@@ -54,23 +52,8 @@ class Staff:
         return self.client.get(path, **kwargs)
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    var_dir: Path = tmp_path_factory.mktemp("var")
-    with Stack(var_dir=var_dir, rasa_port=0, actions_port=0, api_port=0, log_to_files=True,
-               env_overrides={"WEGWEISER_OUTBOX_RETRY_SECONDS": "1"}) as running:
-        yield running
-
-
-@pytest.fixture(scope="session")
-def staff(stack: Stack) -> Staff:
-    password = secrets.token_urlsafe(16)
-    subprocess.run(
-        [str(API_BIN / "python"), "-m", "api.cli", "create-user", "--username", "e2e-caritas",
-         "--role", "case_manager", "--organisation", "caritas", "--password-stdin"],
-        input=password.encode(), cwd=REPO_ROOT, env=stack.environment(), check=True,
-    )
-    return Staff(stack, "e2e-caritas", password)
+# The `stack` and `staff` fixtures live in tests/conftest.py: one stack per session, shared
+# with tests/channels and any other suite that needs the real servers.
 
 
 @pytest.fixture

@@ -50,3 +50,20 @@ def test_odd_input_gets_a_sensible_reply(chat: Chat, message: str) -> None:
     replies = chat.say(message)
     assert replies, "the person must always get an answer"
     assert all(reply.get("text") for reply in replies)
+
+
+def test_asking_for_a_person_after_the_intake_sends_a_flagged_intake(chat: Chat, staff: Staff) -> None:
+    chat.say("I need a flat")
+    for answer in ("/affirm", '/inform{"answer": "skip"}', "41", '/inform{"answer": "none"}',
+                   '/inform{"answer": "residence_permit"}', '/inform{"answer": "skip"}', '/inform{"answer": "chat"}', "/affirm"):
+        chat.say(answer)
+    replies = chat.texts(chat.say("/request_human"))
+    assert expected("en", "utter_human_handover") in replies
+    flagged = [intake for intake in intakes_of(staff, chat.sender) if intake["human_requested"]]
+    assert len(flagged) == 1 and flagged[0]["needs"] == []
+
+
+def test_asking_for_a_person_first_asks_consent_then_flags_the_intake(chat: Chat, staff: Staff) -> None:
+    replies = chat.texts(chat.say("/request_human"))
+    assert expected("de", "utter_human_after_questions") in replies
+    assert expected("de", "utter_ask_consent") in replies
