@@ -15,7 +15,7 @@ API_TESTS   := $(wildcard tests/api tests/ui tests/channels tests/e2e)
 export RASA_TELEMETRY_ENABLED := false
 export UV_NO_PROGRESS := 1
 
-.PHONY: help env run test test-fast train evaluate validate lock bench clean
+.PHONY: help env browser run test train validate lock bench clean
 
 help:
 	@echo "make run       install what is missing, train if the data changed, start every part"
@@ -55,7 +55,11 @@ validate: env
 run: env train
 	$(API_PY) -m scripts.run
 
-test: env train
+# Debian's chromium for the browser tests (Playwright's own download does not work offline).
+browser:
+	bash scripts/ci-browser.sh
+
+test: env train browser
 	$(RASA_PY) -m scripts.train --validate-only
 	WEGWEISER_MODEL=models/$$(cat models/latest) $(RASA_PY) -m pytest -q -p no:cacheprovider tests/bot tests/actions
 	$(API_PY) -m pytest -q -p no:cacheprovider $(API_TESTS)

@@ -17,6 +17,7 @@ import argparse
 import copy
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -138,16 +139,21 @@ def resolve_variants(names: Sequence[str], extra: Sequence[str]) -> List[Tuple[s
 
 
 # ---------------------------------------------------------------- processes
-def run_measured(cmd: List[str], log: Path) -> Tuple[int, float, float]:
-    """Runs ``cmd``; returns (exit code, wall seconds, peak RSS in MiB)."""
+def run_measured(
+    cmd: List[str], log: Path, env: Optional[Dict[str, str]] = None
+) -> Tuple[int, float, float, float]:
+    """Runs ``cmd``; returns (exit code, wall seconds, peak RSS in MiB, CPU seconds).
+
+    CPU seconds (user + system) do not grow when other jobs share the cores;
+    on a busy machine they are the fairer measure of the work done."""
     log.parent.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
     with log.open("w") as fh:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=ENV, stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env or ENV, stdout=fh, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.monotonic() - start
-    return proc.returncode, wall, usage.ru_maxrss / 1024.0
+    return proc.returncode, wall, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
 
 
 def training_data_dir(langs: Sequence[str]) -> Path:
@@ -176,10 +182,18 @@ def train(name: str, config: Path, data: Path) -> Dict:
         sys.executable, "-m", "rasa", "train", "nlu", "-c", str(config), "--nlu", str(data),
         "--out", str(out), "--fixed-model-name", name, "--quiet",
     ]
-    code, wall, rss = run_measured(cmd, WORK / "logs" / f"train-{name}.log")
+    # Rasa caches trained components by fingerprint (~/.rasa/cache): a fresh,
+    # empty cache per training, so every variant is trained from scratch.
+    cache = WORK / "cache" / name
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**ENV, "RASA_CACHE_DIRECTORY": str(cache)}
+    load = os.getloadavg()[0]
+    code, wall, rss, cpu = run_measured(cmd, WORK / "logs" / f"train-{name}.log", env)
+    shutil.rmtree(cache, ignore_errors=True)
     if code != 0 or not model.exists():
         raise SystemExit(f"training {name} failed (exit {code}); see {WORK / 'logs'}")
-    return {"model": str(model), "train_seconds": wall, "train_peak_rss_mib": rss}
+    return {"model": str(model), "train_seconds": wall, "train_peak_rss_mib": rss,
+            "train_cpu_seconds": cpu, "load_before": load, "load_after": os.getloadavg()[0]}
 
 
 def evaluate_in_child(name: str, model: str, langs: Sequence[str]) -> Dict:
@@ -188,7 +202,7 @@ def evaluate_in_child(name: str, model: str, langs: Sequence[str]) -> Dict:
         sys.executable, "-m", "bench.nlu_eval", "--_evaluate", model,
         "--langs", ",".join(langs), "--_json", str(result_file),
     ]
-    code, wall, rss = run_measured(cmd, WORK / "logs" / f"eval-{name}.log")
+    code, wall, rss, _ = run_measured(cmd, WORK / "logs" / f"eval-{name}.log")
     if code != 0:
         raise SystemExit(f"evaluating {name} failed (exit {code}); see {WORK / 'logs'}")
     data = json.loads(result_file.read_text())
@@ -197,16 +211,21 @@ def evaluate_in_child(name: str, model: str, langs: Sequence[str]) -> Dict:
 
 
 def _evaluate_here(model: str, langs: Sequence[str], json_out: Path) -> None:
-    from bot.nlu.evaluation import evaluate, format_report
+    from bot.nlu.evaluation import evaluate, format_report, load_agent
 
     start = time.monotonic()
-    results = evaluate(model, langs)
+    agent = load_agent(model)
+    load_seconds = time.monotonic() - start
+    start = time.monotonic()
+    results = evaluate(model, langs, agent=agent)
     parse_seconds = time.monotonic() - start
     print(format_report(results))
     json_out.write_text(
         json.dumps(
             {
                 "parse_seconds": parse_seconds,
+                "load_seconds": load_seconds,
+                "messages": sum(r.n for r in results.values()),
                 "langs": {
                     lang: {
                         "n": r.n, "f1": r.f1, "f1_strict": r.f1_strict,
@@ -255,8 +274,11 @@ def render(results: Dict[str, Dict], langs: Sequence[str]) -> str:
     lines.append(row("**mean**", mean_f1))
     lines.append(row("mean macro-F1, fallback counted wrong", strict))
     lines.append(row("mean fallback rate", fallback))
-    lines.append(row("training time (s)", lambda r: f"{r['train_seconds']:.0f}"))
+    lines.append(row("training wall time (s)", lambda r: f"{r['train_seconds']:.0f}"))
+    lines.append(row("training CPU time (s, user+sys)", lambda r: f"{r['train_cpu_seconds']:.0f}"))
+    lines.append(row("machine load (1 min) before/after", lambda r: f"{r['load_before']:.1f}/{r['load_after']:.1f}"))
     lines.append(row("training peak RSS (MiB)", lambda r: f"{r['train_peak_rss_mib']:.0f}"))
+    lines.append(row("load model (s)", lambda r: f"{r['eval'].get('load_seconds', 0):.1f}"))
     lines.append(row("parse all held-out (s)", lambda r: f"{r['eval']['parse_seconds']:.1f}"))
     lines.append(row("serving peak RSS (MiB)", lambda r: f"{r['eval']['eval_peak_rss_mib']:.0f}"))
     return "\n".join(lines)
@@ -312,7 +334,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for name, config in variants:
         print(f"[{name}] training with {config.relative_to(REPO) if config.is_relative_to(REPO) else config} ...", flush=True)
         info = train(name, config, data)
-        print(f"[{name}] trained in {info['train_seconds']:.0f}s, peak RSS "
+        print(f"[{name}] trained in {info['train_seconds']:.0f}s "
+              f"({info['train_cpu_seconds']:.0f} CPU-s), peak RSS "
               f"{info['train_peak_rss_mib']:.0f} MiB; evaluating ...", flush=True)
         info["eval"] = evaluate_in_child(name, info["model"], langs)
         results[name] = info

@@ -28,6 +28,7 @@ if [[ $EUID -ne 0 ]]; then
 fi
 
 # Two callers at once (parallel CI steps, two shells) must not race on apt or initdb.
+# The daemons started below get `9>&-`: a server that inherited the lock would hold it forever.
 exec 9>/tmp/wegweiser-services.lock
 flock -w 600 9 || die "another scripts/services.sh did not finish within 10 minutes"
 
@@ -65,7 +66,7 @@ if [[ -d $conf_dir && ! -f $conf_dir/wegweiser.conf ]]; then
 fi
 if [[ $pg_status != online ]]; then
     log "starting PostgreSQL $pg_version/$pg_cluster on 127.0.0.1:$pg_port"
-    pg_ctlcluster "$pg_version" "$pg_cluster" start >&2
+    pg_ctlcluster "$pg_version" "$pg_cluster" start >&2 9>&-
 fi
 
 pg_up=0
@@ -99,7 +100,7 @@ if ! redis_ping; then
     # A lock store and test cache: no snapshots, nothing written to disk.
     redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
         --save '' --appendonly no --dir /var/lib/redis \
-        --logfile /var/log/redis/wegweiser-redis.log >&2
+        --logfile /var/log/redis/wegweiser-redis.log >&2 9>&-
 fi
 redis_up=0
 for ((i = 0; i < WAIT_SECONDS * 5; i++)); do

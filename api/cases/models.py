@@ -15,7 +15,10 @@ from api.kit.types import EncryptedText, UTCDateTime, utcnow
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_status_organisation", "status", "organisation"),)
+    __table_args__ = (
+        Index("ix_cases_status_organisation", "status", "organisation"),
+        Index("ix_cases_queue_order", "urgency_rank", "created_at"),
+    )
 
     # One case per intake, sharing its id: the id a case manager sees is the intake's.
     id: Mapped[uuid.UUID] = mapped_column(
@@ -32,6 +35,13 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(32))
     routing_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Copies of the intake's queue attributes; `created_at` is the intake's time too. An intake
+    # is never edited, so they cannot go stale. With them the queue filters, sorts and counts
+    # on `cases` alone: joining every open case to its intake made a page cost O(queue), over
+    # 100 ms at 100,000 intakes (docs/benchmarks.md, "Case API").
+    language: Mapped[str] = mapped_column(String(8), index=True)
+    urgency_rank: Mapped[int] = mapped_column(Integer)
+    district: Mapped[str | None] = mapped_column(String(64))
 
     intake: Mapped[Intake] = relationship()
     goals: Mapped[list[CaseGoal]] = relationship(
@@ -43,9 +53,13 @@ class CaseGoal(Base):
     """The case's current goals: the suggestion until a case manager changes it."""
 
     __tablename__ = "case_goals"
+    # The queue's goal filter is EXISTS (case_id = ? AND code = ?); without this index SQLite
+    # probes ix_case_goals_code for every candidate case (20 s at 100,000 intakes).
+    __table_args__ = (Index("ix_case_goals_case_id_code", "case_id", "code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # Looked up by case through ix_case_goals_case_id_code (case_id leads).
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(32), index=True)
     rule: Mapped[str | None] = mapped_column(String(128))
 

@@ -58,7 +58,9 @@ def list_queue(
         min_waiting_hours=min_waiting_hours,
         sort=sort,
     )
-    rows, total = paginate(session, service.queue_query(principal, filters), page)
+    rows, total = paginate(
+        session, service.queue_query(principal, filters), page, service.queue_count_query(principal, filters)
+    )
     targets = service.referral_targets_by_case(session, [c.id for c in rows])
     now = utcnow()
     items = [

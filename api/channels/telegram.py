@@ -21,9 +21,9 @@ import time
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Annotated, Any, Awaitable, Callable
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
@@ -43,6 +43,8 @@ POLL_TIMEOUT_SECONDS = 25
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SENDER_PREFIX = "telegram-"
 WEBHOOK_PATH = "/telegram/webhook"
+# Telegram's "Start" button sends "/start", which is no intent of the assistant: it is a greeting.
+START_PAYLOAD = "/greet"
 
 
 # --- updates -----------------------------------------------------------------------------------
@@ -162,7 +164,7 @@ class TelegramBridge:
                 log.exception("handling waiting Telegram updates failed")
             if time.monotonic() - pruned_at > 3600:
                 pruned_at = time.monotonic()
-                self.inbox.prune()
+                self.inbox.prune(languages_older_than_seconds=self.settings.retention_days * 24 * 3600)
 
     async def drain(self) -> None:
         async with self._drain_lock:
@@ -197,6 +199,8 @@ class TelegramBridge:
             if row.attempts == 0:
                 await self._acknowledge_button(row)
             text = self.inbox.payload_of(text) or ""
+        if row.kind == "text" and text.split(maxsplit=1)[0] == "/start":
+            text = START_PAYLOAD
         if not text.strip() or row.kind not in ("text", "button"):
             self.inbox.finish(row.update_id)
             return True
@@ -318,9 +322,8 @@ def inbox_at(path: Path) -> Inbox:
 
 
 @webhook_router.post(WEBHOOK_PATH, include_in_schema=False)
-async def telegram_webhook(request: Request) -> JSONResponse:
+async def telegram_webhook(request: Request, settings: Annotated[ChannelSettings, Depends(get_channel_settings)]) -> JSONResponse:
     """Telegram's webhook: the secret header is checked before anything is read or stored."""
-    settings = get_channel_settings()
     expected = settings.telegram_webhook_secret.get_secret_value()
     if not expected:
         return JSONResponse({"detail": "Not Found"}, status_code=404)

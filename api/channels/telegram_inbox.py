@@ -173,15 +173,17 @@ class Inbox:
             row = db.execute("SELECT payload FROM long_payloads WHERE key = ?", (data,)).fetchone()
         return row[0] if row else None
 
-    def prune(self, older_than_seconds: float = 7 * 24 * 3600) -> int:
+    def prune(self, older_than_seconds: float = 7 * 24 * 3600, languages_older_than_seconds: float = 183 * 24 * 3600) -> int:
         """Forgets answered updates older than this (Telegram redelivers for at most a day),
-        keeping the newest so that polling continues after it."""
-        cutoff = time.time() - older_than_seconds
+        keeping the newest so that polling continues after it, and the language of chats
+        that have been silent for the retention period."""
+        now = time.time()
         with self._db() as db:
             cursor = db.execute(
                 "DELETE FROM updates WHERE done = 1 AND received_at < ? AND update_id < (SELECT MAX(update_id) FROM updates)",
-                (cutoff,),
+                (now - older_than_seconds,),
             )
+            db.execute("DELETE FROM chat_languages WHERE updated_at < ?", (now - languages_older_than_seconds,))
             return cursor.rowcount
 
 

@@ -12,13 +12,12 @@ from typing import Any, Iterable
 
 import yaml
 
+from actions.i18n import resolve_language
 from api.kit.datafiles import DATA_DIR
 
 RESPONSES_DIR = DATA_DIR / "responses"
 DEFAULT_LANGUAGE = "de"
 RIGHT_TO_LEFT = {"ar", "fa"}
-# Codes people's devices send that mean one of ours (Telegram's language_code, Accept-Language).
-_ALIASES = {"prs": "fa", "dari": "fa", "per": "fa", "fas": "fa", "ara": "ar", "ukr": "uk", "rus": "ru", "tur": "tr", "deu": "de", "ger": "de", "eng": "en"}
 
 
 @lru_cache(maxsize=1)
@@ -37,12 +36,13 @@ def languages() -> list[str]:
 
 
 def resolve(code: Any) -> str | None:
-    """The supported language a code means ("AR", "fa-IR", "prs" for Dari), else None."""
-    if not code:
-        return None
-    base = str(code).strip().lower().replace("_", "-").split("-")[0]
-    base = _ALIASES.get(base, base)
-    return base if base in catalog() else None
+    """The supported language a code means ("AR", "fa-IR", "prs" for Dari), else None.
+
+    The same reading of language codes as the assistant's (actions/i18n.py is plain Python
+    over data/responses/, importable from either environment).
+    """
+    resolved = resolve_language(code)
+    return resolved if resolved in catalog() else None
 
 
 def first_supported(*candidates: Any) -> str:

@@ -26,6 +26,7 @@ from api.channels import texts
 from api.channels.rasa_client import BotMessage, RasaClient, RasaUnavailable, Turn
 from api.channels.settings import ChannelSettings, get_channel_settings
 from api.contract import Language
+from api.kit.errors import responses
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -150,7 +151,7 @@ def _to_chat(message: BotMessage | Turn, sender: str = "bot") -> ChatMessage:
     )
 
 
-@router.post("/chat/messages", response_model=ChatReply)
+@router.post("/chat/messages", response_model=ChatReply, responses=responses(422))
 async def post_message(body: ChatInput, request: Request, response: Response, settings: SettingsDep, rasa: RasaDep) -> ChatReply:
     """Relays one message of the cookie's conversation to Rasa. Always 200: the page shows
     the notice when the message was not accepted (too long, Rasa not answering)."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 WIDTH = 640
-LABEL_HEIGHT = 18
-BAR_HEIGHT = 16
+LABEL_HEIGHT = 22
+BAR_HEIGHT = 20
 ROW_GAP = 12
-VALUE_SPACE = 110
+VALUE_SPACE = 80
 
 
 @dataclass
@@ -65,14 +65,14 @@ class LineChart:
     segments: list[str] = field(default_factory=list)
     ticks: list[tuple[float, str]] = field(default_factory=list)
     width: int = WIDTH
-    height: int = 240
-    left: int = 56
-    top: int = 12
-    plot_height: int = 180
-    plot_width: int = WIDTH - 56 - 16
+    height: int = 280
+    left: int = 48
+    top: int = 14
+    plot_height: int = 220
+    plot_width: int = WIDTH - 48 - 36
 
 
-def line_chart(rows: list[tuple[str, float | None, bool]], unit: str = "") -> LineChart:
+def line_chart(rows: list[tuple[str, float | None, bool]]) -> LineChart:
     """A line over time; withheld values break the line instead of being guessed."""
     chart = LineChart(points=[Point(label=label, value=value, suppressed=s) for label, value, s in rows])
     values = [p.value for p in chart.points if p.value is not None]
@@ -92,7 +92,7 @@ def line_chart(rows: list[tuple[str, float | None, bool]], unit: str = "") -> Li
             run.append(f"{point.x:.1f},{point.y:.1f}")
     for fraction in (0, 0.25, 0.5, 0.75, 1):
         value = top_value * fraction
-        text = f"{value:g}{unit}".replace(".", ",")
+        text = f"{value:g}".replace(".", ",")
         chart.ticks.append((chart.top + chart.plot_height * (1 - fraction), text))
     return chart
 

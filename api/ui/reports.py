@@ -109,7 +109,7 @@ def _report(request: Request, session, settings) -> dict:
         "query": request.url.query,
         "months": charts.line_chart(_month_labels(summary.intakes_by_month)),
         "waiting": charts.line_chart(
-            _median_by_month(session, settings.small_count_threshold, summary.intakes_by_month, start, end), unit=" Std."
+            _median_by_month(session, settings.small_count_threshold, summary.intakes_by_month, start, end)
         ),
         "sections": sections,
         "matrix": {

@@ -59,6 +59,10 @@ MATRIX: list[tuple[str, str, object, dict[str, int]]] = [
     ("GET", "/api/audit", None, _expect({"admin": 200})),
     ("POST", "/api/erasure", {"conversation_id": "conv-x"}, _expect({"bot": 200})),
     ("POST", "/api/privacy/export", {"conversation_id": "conv-x"}, _expect({"bot": 200})),
+    # The web chat relay is public: the conversation is the browser's signed cookie, never a
+    # token, so every caller gets its own (new) conversation and nobody else's.
+    ("GET", "/chat/messages", None, {role: 200 for role in ROLES}),
+    ("POST", "/chat/messages", {"text": "hallo"}, {role: 200 for role in ROLES}),
 ]
 
 

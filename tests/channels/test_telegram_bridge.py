@@ -21,6 +21,17 @@ def says(text: str, chat_id: int):
     return lambda m: m["chat_id"] == chat_id and text in m["text"]
 
 
+def row_once_done(inbox_path, update_id: int, timeout: float = 10) -> tuple:
+    """The inbox row of an update once the bridge has finished it (it answers, then records)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with sqlite3.connect(inbox_path) as db:
+            row = db.execute("SELECT kind, body, done FROM updates WHERE update_id = ?", (update_id,)).fetchone()
+        if (row and row[2]) or time.monotonic() > deadline:
+            return row
+        time.sleep(0.1)
+
+
 class Person:
     """One Telegram user writing to the bot and pressing its buttons."""
 
@@ -105,9 +116,7 @@ def test_a_photo_gets_a_text_only_answer_and_is_not_stored(telegram_bridge, fake
     mark = fake_telegram.mark()
     fake_telegram.push(photo_update(update_id, chat_id, "ar"))
     fake_telegram.wait_for(says(texts.label("ar", "text_only"), chat_id), mark)
-    with sqlite3.connect(telegram_inbox_path) as db:
-        kind, body, done = db.execute("SELECT kind, body, done FROM updates WHERE update_id = ?", (update_id,)).fetchone()
-    assert (kind, body, done) == ("not_text", None, 1)
+    assert row_once_done(telegram_inbox_path, update_id) == ("not_text", None, 1)
 
 
 def test_when_rasa_is_down_the_person_is_told_and_answered_later(telegram_bridge, fake_telegram: FakeTelegram,
@@ -126,6 +135,7 @@ def test_when_rasa_is_down_the_person_is_told_and_answered_later(telegram_bridge
         rasa_gate.down = False
     answer = person.expect_button("/affirm", mark)
     assert expected("tr", "utter_ask_consent") in answer["text"]
-    assert answer["reply_parameters"]["message_id"]  # the late answer quotes the message it answers
-    with sqlite3.connect(telegram_inbox_path) as db:
-        assert db.execute("SELECT body, done FROM updates WHERE chat_id = ?", (person.chat_id,)).fetchall() == [(None, 1)]
+    late = [m for m in fake_telegram.sent[mark:] if m["chat_id"] == person.chat_id][1:]
+    assert late[0]["reply_parameters"]["message_id"]  # the late answer quotes the message it answers
+    [(update_id,)] = sqlite3.connect(telegram_inbox_path).execute("SELECT update_id FROM updates WHERE chat_id = ?", (person.chat_id,)).fetchall()
+    assert row_once_done(telegram_inbox_path, update_id) == ("text", None, 1)  # answered: the text is gone

@@ -74,8 +74,10 @@ class LiveServer:
         # Secure session cookie of a non-development mode works over plain HTTP here.
         self.url = f"http://localhost:{self.port}"
         self.bot_token = "ui-test-bot-token-" + "b" * 40
+        # Only this server's own settings: other suites put theirs in os.environ at import.
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith("WEGWEISER_")}
         self.env = {
-            **os.environ,
+            **inherited,
             "WEGWEISER_ENV": "test",
             "WEGWEISER_VAR_DIR": str(self.var_dir),
             "WEGWEISER_DATABASE_URL": f"sqlite:///{self.var_dir / 'wegweiser.db'}",
