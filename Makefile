@@ -65,7 +65,8 @@ test: env train browser
 	$(API_PY) -m pytest -q -p no:cacheprovider $(API_TESTS)
 
 bench: env train
-	$(API_PY) -m bench
+	$(API_PY) -m bench.api_bench
+	$(RASA_PY) -m bench.nlu_eval --out docs/nlu-results.md
 
 clean:
 	rm -rf build var models $(RASA_VENV) $(API_VENV) $(TOOLS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event
@@ -18,6 +20,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+log = logging.getLogger("wegweiser.db")
 
 
 class Base(DeclarativeBase):
@@ -40,6 +45,21 @@ def make_engine(database_url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+    # SQLite's planner uses statistics only if someone gathers them (PostgreSQL's autovacuum
+    # does so by itself). Without them the queue sorted every open case for each page (45 ms
+    # at 100,000 intakes) instead of walking ix_cases_queue_order (1 ms). `PRAGMA optimize`
+    # analyses only tables this connection used whose statistics are missing or that grew 25-fold
+    # since: about 25 ms at 100,000 intakes when due, microseconds otherwise, so it runs each
+    # time a connection goes back to the pool (as SQLite recommends before closing one).
+    @event.listens_for(engine, "checkin")
+    def _sqlite_optimize(dbapi_connection, _record):
+        if dbapi_connection is None:
+            return
+        try:
+            dbapi_connection.execute("PRAGMA optimize")
+        except sqlite3.Error:  # busy or read-only: the statistics can wait for the next time
+            log.warning("PRAGMA optimize failed", exc_info=True)
 
     return engine
 

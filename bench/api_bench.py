@@ -8,17 +8,21 @@ names one) it
 1. makes a fresh database (SQLite: a file in a temporary directory; PostgreSQL: a new database
    `<name>_bench` beside the one in the URL, dropped afterwards: the given database is not
    touched) and applies the Alembic migrations, as `python -m api.cli migrate` does;
-2. fills it with N intakes, each with its case, goals, referrals and history. The rows are made
-   by the service's own code (`api.intakes.service._build`, `api.referrals.service.suggest`,
-   the same models and column types, so every special-category field is Fernet-encrypted and
-   every lookup hash keyed exactly as in production) and written by the ORM in batches of
-   `--batch` intakes per transaction instead of one HTTP request each: one request per intake
-   would take about half an hour per database for 100,000. What the benchmark measures
-   (reading and writing those tables through the API) sees the same rows, indexes and
-   encrypted values. The mix: intakes spread over the past 365 days, all seven languages,
-   1 in 8 urgent, 60 % of cases finished (referred or closed), 15 % claimed or in progress by
-   one of the four organisations and 25 % new in the shared pool, so a case manager's queue
-   holds about 30 % of all intakes;
+2. fills it with N intakes, each with its case, goals, referrals and history, in bulk rather
+   than one HTTP request each (that would take about half an hour per database for 100,000).
+   The rows come from the service's own code: a few hundred varied submissions go through
+   `api.intakes.service._build`, the exact mapping `POST /api/intakes` stores, and each
+   intake copies one of them with its own id, key, conversation id and keyed lookup hash;
+   cases carry what `api.cases.service.open_case` puts on them. They are written with
+   executemany INSERTs on the models' tables, so the column types encrypt every
+   special-category value with Fernet one by one and store times in UTC, as in production.
+   What is measured therefore reads and writes the same rows, indexes and ciphertexts as a
+   database filled through the API. The mix: intakes spread over the past 365 days, all seven
+   languages, 1 in 8 urgent, 60 % of cases finished (referred or closed), 15 % claimed or in
+   progress by one of the four organisations, 25 % new in the shared pool, so a case
+   manager's queue holds about 29 % of all intakes (28,813 of 100,000). PostgreSQL gets a
+   VACUUM ANALYZE afterwards (what autovacuum does within a minute); SQLite gets nothing: the
+   API gathers its statistics itself (`PRAGMA optimize`, api/db.py);
 3. starts the API as production runs it (`uvicorn api.main:app`, one process, WEGWEISER_ENV=
    production) on a free 127.0.0.1 port, logs in once as a case manager, and then measures,
    at concurrency 1 and 8, a bounded number of requests (`--requests`, and at most
@@ -286,7 +290,9 @@ class RowMaker:
             # What api.cases.service.open_case makes, then a case manager's work on 75 % of them.
             case = {"id": intake_id, "status": CaseStatus.new.value, "organisation": None, "assignee_id": None,
                     "created_at": created, "claimed_at": None, "status_changed_at": created,
-                    "closed_at": None, "outcome": None, "routing_confirmed_at": None}
+                    "closed_at": None, "outcome": None, "routing_confirmed_at": None,
+                    "language": template["language"], "urgency_rank": template["urgency_rank"],
+                    "district": template["district"]}
             events = [{"case_id": intake_id, "actor": "bot", "at": created, "from_status": None, "to_status": "new"}]
             roll = rng.random()
             if roll >= 0.25:
@@ -394,6 +400,8 @@ class Result:
     p95_ms: float
     rps: float
     target_ms: float | None
+    server_cpu_ms: float  # the API process's CPU time per request: steady even on a busy machine
+    load: float  # 1-minute load average when the measurement ended
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -402,6 +410,15 @@ def percentile(sorted_values: list[float], q: float) -> float:
         return float("nan")
     rank = max(1, min(len(sorted_values), int(-(-q * len(sorted_values) // 100))))
     return sorted_values[rank - 1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
 
 
 def measure(base: str, request, total: int, concurrency: int, seconds: float, warmup: int = 10) -> tuple:
@@ -418,7 +435,7 @@ def measure(base: str, request, total: int, concurrency: int, seconds: float, wa
     def worker() -> None:
         with httpx.Client(base_url=base, timeout=30) as client:
             for w in range(warmup // concurrency + 1):  # warm the connection and the server
-                request(client, -1 - w - 1000 * threading.get_ident() % 1_000_000)
+                request(client, -1 - w - 100 * threading.get_ident())
             start_barrier.wait()
             while time.monotonic() < deadline_box[0]:
                 i = next(counter)
@@ -512,13 +529,16 @@ def run_backend(backend: Backend, args, workdir: Path, encryption_key: str, note
         ]
         for name, request, target in operations:
             for concurrency in args.concurrency:
+                cpu_before = cpu_seconds(server.process.pid)
                 latencies, errors, wall = measure(server.base, request, args.requests, concurrency, args.seconds)
+                cpu = cpu_seconds(server.process.pid) - cpu_before  # includes the warm-up requests
                 if errors:
                     log(f"  {name}: {len(errors)} errors, first: {errors[0]}")
                 result = Result(
                     backend.name, name, concurrency, len(latencies), len(errors),
                     percentile(latencies, 50), percentile(latencies, 95),
                     len(latencies) / wall if wall else 0.0, target,
+                    cpu * 1000 / max(1, len(latencies) + len(errors) + concurrency * (10 // concurrency + 1)), os.getloadavg()[0],
                 )
                 log(f"  {name} c={concurrency}: p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms, "
                     f"{result.rps:.0f}/s ({result.requests} requests)")
@@ -548,15 +568,16 @@ def machine() -> str:
 
 def table(results: list[Result]) -> str:
     lines = [
-        "| database | request | concurrency | requests | errors | p50 ms | p95 ms | req/s | p95 target |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| database | request | concurrency | requests | errors | p50 ms | p95 ms | req/s | server CPU ms/req "
+        "| load | p95 target |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         verdict = "" if r.target_ms is None else f"< {r.target_ms:.0f} ms " + (
             "met" if r.p95_ms < r.target_ms and not r.errors else "**missed**")
         lines.append(
             f"| {r.backend} | {r.operation} | {r.concurrency} | {r.requests} | {r.errors} | "
-            f"{r.p50_ms:.1f} | {r.p95_ms:.1f} | {r.rps:.0f} | {verdict} |"
+            f"{r.p50_ms:.1f} | {r.p95_ms:.1f} | {r.rps:.0f} | {r.server_cpu_ms:.1f} | {r.load:.1f} | {verdict} |"
         )
     return "\n".join(lines)
 

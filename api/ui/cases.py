@@ -99,7 +99,10 @@ def _queue(request: Request, session, principal: Principal) -> dict:
         offset = max(0, min(int(request.query_params.get("offset", 0)), 1_000_000))
     except ValueError:
         offset = 0
-    rows, total = paginate(session, service.queue_query(principal, filters), PageParams(limit=PAGE_SIZE, offset=offset))
+    rows, total = paginate(
+        session, service.queue_query(principal, filters), PageParams(limit=PAGE_SIZE, offset=offset),
+        service.queue_count_query(principal, filters),
+    )
     targets = service.referral_targets_by_case(session, [c.id for c in rows])
     now = utcnow()
     items = [
