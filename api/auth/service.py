@@ -47,7 +47,9 @@ def hash_password(password: str) -> str:
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    user = session.scalar(select(User).where(User.username == username))
+    # No stored username contains a NUL (PostgreSQL text cannot hold one): such a login is
+    # simply wrong, not a database error. The password is still verified, to keep the timing.
+    user = None if "\x00" in username else session.scalar(select(User).where(User.username == username))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -90,3 +90,8 @@ def test_erasure_deletes_every_intake_of_the_conversation(submit, client, as_use
     assert response.json()["deleted_intakes"] == 2
     assert client.get(f"/api/intakes/{first}", headers=as_user("cm_drk")).status_code == 404
     assert client.get(f"/api/intakes/{other}", headers=as_user("cm_drk")).status_code == 200
+
+
+def test_login_with_a_nul_byte_in_the_username_is_refused_not_a_server_error(client):
+    response = client.post("/api/auth/token", data={"username": "cm\x00caritas", "password": "whatever-password"})
+    assert response.status_code == 401

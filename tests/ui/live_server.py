@@ -8,7 +8,6 @@ POST /api/intakes. No Rasa: the UI only needs the case API.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,9 @@ from pathlib import Path
 
 import httpx
 from cryptography.fernet import Fernet
+
+from scripts.stack import free_port
+from tests.factories import intake_body
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "ui-test-password-2026"
@@ -38,32 +40,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def intake_body(**overrides) -> dict:
-    body = {
-        "conversation_id": f"conv-{uuid.uuid4()}",
-        "channel": "webchat",
-        "language": "de",
-        "consent": {"given": True, "given_at": "2026-11-20T09:00:00Z", "text_version": "consent-v1"},
-        "nickname": None,
-        "age": 34,
-        "receives_benefits": "buergergeld",
-        "residence_status": "residence_permit",
-        "district": "Kinderhaus",
-        "contact": {"channel": "chat", "value": None},
-        "needs": [{"intent": "need_housing", "text": "Ich suche eine Wohnung", "confidence": 0.93}],
-        "goals": [{"code": "basic_needs", "rule": "goal.need_housing"}],
-        "referrals": [{"code": "kim_case_management", "rule": "kim.focus_housing"}],
-        "urgency": "normal",
-        "human_requested": False,
-    }
-    body.update(overrides)
-    return body
 
 
 class LiveServer:
