@@ -48,7 +48,10 @@ def route(tracker: Tracker) -> Routing:
     )
 
 
-def intake_record(tracker: Tracker, routing: Routing, urgency: str = "normal", extra_needs: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
+def intake_record(
+    tracker: Tracker, routing: Routing, urgency: str = "normal",
+    extra_needs: Optional[List[Dict[str, Any]]] = None, human_requested: bool = False,
+) -> Dict[str, Any]:
     """The contract's intake record (docs/interfaces.md), from what the person confirmed."""
     age = _slot(tracker, "age")
     channel = _slot(tracker, "contact_channel") or "chat"
@@ -74,7 +77,7 @@ def intake_record(tracker: Tracker, routing: Routing, urgency: str = "normal", e
         "needs": needs_of(tracker) + (extra_needs or []),
         **routing.as_dict(),
         "urgency": urgency,
-        "human_requested": bool(tracker.get_slot("human_requested")),
+        "human_requested": human_requested,
     }
 
 
@@ -89,18 +92,23 @@ def next_steps(lang: str, routing: Routing) -> str:
     return "\n".join(lines)
 
 
-async def submit(tracker: Tracker, dispatcher: CollectingDispatcher, urgency: str = "normal", extra_needs: Optional[List[Dict[str, Any]]] = None) -> List[EventType]:
+async def submit(
+    tracker: Tracker, dispatcher: CollectingDispatcher, urgency: str = "normal",
+    extra_needs: Optional[List[Dict[str, Any]]] = None, human_requested: bool = False,
+) -> List[EventType]:
     """Hand the intake to the case API (through the outbox) and tell the person what happens next."""
     lang = language_of(tracker)
     routing = route(tracker)
-    delivery = await case_api().deliver("intake", intake_record(tracker, routing, urgency, extra_needs))
+    human_requested = human_requested or bool(tracker.get_slot("human_requested"))
+    record = intake_record(tracker, routing, urgency, extra_needs, human_requested)
+    delivery = await case_api().deliver("intake", record)
     contact = _slot(tracker, "contact_channel") or "chat"
     dispatcher.utter_message(
         response="utter_intake_submitted" if delivery.delivered else "utter_intake_queued",
         next_steps=next_steps(lang, routing) or label(lang, "summary.case_management_decides"),
         contact_how=label(lang, f"contact_how.{contact}"),
     )
-    if tracker.get_slot("human_requested"):
+    if human_requested:
         dispatcher.utter_message(response="utter_human_handover")
     return [
         SlotSet("intake_ids", list(tracker.get_slot("intake_ids") or []) + [delivery.key]),
@@ -169,8 +177,7 @@ class ActionRequestHuman(Action):
             dispatcher.utter_message(response="utter_human_after_questions")
             return events  # the rule continues the form; the flag travels with the intake
         if tracker.get_slot("consent") is True and tracker.get_slot("contact_channel"):
-            tracker.slots["human_requested"] = True
-            return events + await submit(tracker, dispatcher)
+            return events + await submit(tracker, dispatcher, human_requested=True)
         dispatcher.utter_message(response="utter_human_after_questions")
         return events + [FollowupAction(FORM)]
 
