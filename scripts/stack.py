@@ -162,14 +162,7 @@ class Stack:
         self._define_parts()
         env = self.environment()
         for part in self.parts:
-            output = None
-            if self.log_to_files:
-                part.log_path = self.var_dir / f"{part.name.split()[0].lower()}.log"
-                output = open(part.log_path, "ab")
-            part.process = subprocess.Popen(
-                part.command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None,
-                start_new_session=True,
-            )
+            self._spawn(part, env)
         try:
             self.wait_until_healthy(timeout)
         except BaseException:
@@ -177,9 +170,50 @@ class Stack:
             raise
         return self
 
-    def wait_until_healthy(self, timeout: float) -> None:
+    def _spawn(self, part: Part, env: Optional[Dict[str, str]] = None) -> None:
+        """Start one part's process in its own session (a process group `kill` can end whole)."""
+        output = None
+        if self.log_to_files:
+            part.log_path = self.var_dir / f"{part.name.split()[0].lower()}.log"
+            output = open(part.log_path, "ab")
+        try:
+            part.process = subprocess.Popen(
+                part.command, cwd=REPO_ROOT, env=env if env is not None else self.environment(),
+                stdout=output, stderr=subprocess.STDOUT if output else None, start_new_session=True,
+            )
+        finally:
+            if output:
+                output.close()  # the child holds its own copy of the descriptor
+
+    def part(self, name: str) -> Part:
+        for part in self.parts:
+            if part.name == name:
+                return part
+        raise KeyError(f"no part named {name!r}: {', '.join(p.name for p in self.parts)}")
+
+    def kill(self, name: str, sig: int = signal.SIGKILL, timeout: float = 30.0) -> None:
+        """Send `sig` to a part's whole process group and wait for its process to end."""
+        part = self.part(name)
+        if not part.process or part.process.poll() is not None:
+            return
+        try:
+            os.killpg(part.process.pid, sig)
+        except ProcessLookupError:
+            pass
+        part.process.wait(timeout=timeout)
+
+    def restart(self, name: str, timeout: float = 240.0) -> Part:
+        """Start a part again (same command, environment and log file) and wait until it is healthy."""
+        part = self.part(name)
+        if part.process and part.process.poll() is None:
+            self.kill(name, signal.SIGTERM)
+        self._spawn(part)
+        self.wait_until_healthy(timeout, [part])
+        return part
+
+    def wait_until_healthy(self, timeout: float, parts: Optional[List[Part]] = None) -> None:
         deadline = time.monotonic() + timeout
-        waiting = list(self.parts)
+        waiting = list(self.parts if parts is None else parts)
         while waiting:
             for part in list(waiting):
                 if part.process and part.process.poll() is not None:

@@ -1,7 +1,11 @@
 """Emergency, a person, deletion and odd input work at any point of a conversation."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.e2e.conftest import Chat, Staff, expected, intakes_of
 
@@ -43,8 +47,9 @@ def test_delete_my_data_removes_the_intake_and_the_conversation(chat: Chat, staf
 @pytest.mark.parametrize(
     "message",
     ["", "   ", "🙂🙂🙂", "x" * 10_000, "مرحبا hello привет 你好", "\u0000\u0007 hallo \u202e", "<script>alert(1)</script>",
-     "'; DROP TABLE intakes; --", "=HYPERLINK(\"http://x\")"],
-    ids=["empty", "whitespace", "emoji", "10k", "mixed-scripts", "control-chars", "html", "sql", "formula"],
+     "'; DROP TABLE intakes; --", "=HYPERLINK(\"http://x\")", "/no_such_intent", '/inform{"answer": '],
+    ids=["empty", "whitespace", "emoji", "10k", "mixed-scripts", "control-chars", "html", "sql", "formula",
+         "unknown-intent-payload", "broken-payload"],
 )
 def test_odd_input_gets_a_sensible_reply(chat: Chat, message: str) -> None:
     replies = chat.say(message)
@@ -67,3 +72,12 @@ def test_asking_for_a_person_first_asks_consent_then_flags_the_intake(chat: Chat
     replies = chat.texts(chat.say("/request_human"))
     assert expected("de", "utter_human_after_questions") in replies
     assert expected("de", "utter_ask_consent") in replies
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=400))
+def test_any_text_at_all_gets_an_answer(stack, text: str) -> None:
+    """Property: whatever a person types as a first message, the assistant answers."""
+    chat = Chat(stack, f"hypothesis-{uuid.uuid4().hex}")
+    replies = chat.say(text)
+    assert replies and all(reply.get("text") for reply in replies), repr(text)
