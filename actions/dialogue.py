@@ -1,6 +1,7 @@
 """What the assistant does besides asking questions: acknowledge, submit, route, protect."""
 from __future__ import annotations
 
+import uuid
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
@@ -92,6 +93,16 @@ def next_steps(lang: str, routing: Routing) -> str:
     return "\n".join(lines)
 
 
+def intake_key(tracker: Tracker) -> str:
+    """The idempotency key of the conversation's next intake: the same when a turn is repeated.
+
+    If the action server dies after writing the outbox but before Rasa stored the turn, the
+    person's repeated "yes" produces the same key, so the case API keeps one intake, not two.
+    """
+    number = len(tracker.get_slot("intake_ids") or [])
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"wegweiser:intake:{tracker.sender_id}:{number}"))
+
+
 async def submit(
     tracker: Tracker, dispatcher: CollectingDispatcher, urgency: str = "normal",
     extra_needs: Optional[List[Dict[str, Any]]] = None, human_requested: bool = False,
@@ -101,7 +112,7 @@ async def submit(
     routing = route(tracker)
     human_requested = human_requested or bool(tracker.get_slot("human_requested"))
     record = intake_record(tracker, routing, urgency, extra_needs, human_requested)
-    delivery = await case_api().deliver("intake", record)
+    delivery = await case_api().deliver("intake", record, key=intake_key(tracker))
     contact = _slot(tracker, "contact_channel") or "chat"
     dispatcher.utter_message(
         response="utter_intake_submitted" if delivery.delivered else "utter_intake_queued",

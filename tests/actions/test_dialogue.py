@@ -148,3 +148,14 @@ async def test_a_refused_asylum_claim_in_arabic_is_routed_to_the_auslaenderbehoe
     await ActionSubmitIntake().run(dispatcher, make_tracker(slots=slots), DOMAIN)
     referrals = {r["code"]: r["rule"] for r in fake_api.received[0]["body"]["referrals"]}
     assert referrals["auslaenderbehoerde"] == "auslaenderbehoerde.asylum_refused"
+
+
+async def test_a_repeated_submission_turn_reuses_its_idempotency_key(fake_api, dispatcher) -> None:
+    tracker = make_tracker(slots=CONFIRMED)
+    events = await ActionSubmitIntake().run(dispatcher, tracker, DOMAIN)
+    await ActionSubmitIntake().run(dispatcher, make_tracker(slots=CONFIRMED), DOMAIN)  # the turn's events were lost
+    assert fake_api.received[0]["key"] == fake_api.received[1]["key"]
+    assert len(fake_api.stored) == 1
+    after = make_tracker(slots={**CONFIRMED, **slot_events(events), "intake_confirmed": True, "needs": CONFIRMED["needs"]})
+    await ActionSubmitIntake().run(dispatcher, after, DOMAIN)  # a later, new intake gets a new key
+    assert fake_api.received[2]["key"] != fake_api.received[0]["key"]
