@@ -249,3 +249,18 @@ class ActionChangeLanguage(Action):
         else:
             dispatcher.utter_message(response="utter_choose_language")
         return []
+
+
+class ActionAnswerYes(Action):
+    """A "yes" outside any question. If the person had confirmed an intake whose submission never
+    ran (the action server was unreachable at that moment, and Rasa dropped the turn's events),
+    this "yes" is their retry: submit now. Otherwise explain what the assistant can do."""
+
+    def name(self) -> Text:
+        return "action_answer_yes"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_slot("consent") is True and tracker.get_slot("intake_confirmed") is True:
+            return await submit(tracker, dispatcher)
+        dispatcher.utter_message(response="utter_help")
+        return []

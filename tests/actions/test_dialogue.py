@@ -159,3 +159,18 @@ async def test_a_repeated_submission_turn_reuses_its_idempotency_key(fake_api, d
     after = make_tracker(slots={**CONFIRMED, **slot_events(events), "intake_confirmed": True, "needs": CONFIRMED["needs"]})
     await ActionSubmitIntake().run(dispatcher, after, DOMAIN)  # a later, new intake gets a new key
     assert fake_api.received[2]["key"] != fake_api.received[0]["key"]
+
+
+async def test_a_yes_after_a_lost_submission_submits_the_confirmed_intake(fake_api, dispatcher) -> None:
+    from actions.dialogue import ActionAnswerYes
+
+    await ActionAnswerYes().run(dispatcher, make_tracker("/affirm", "affirm", slots=CONFIRMED), DOMAIN)
+    assert [r["path"] for r in fake_api.received] == ["/api/intakes"]
+    assert responses(dispatcher) == ["utter_intake_submitted"]
+
+
+async def test_a_yes_without_a_question_explains_what_the_assistant_does(fake_api, dispatcher) -> None:
+    from actions.dialogue import ActionAnswerYes
+
+    await ActionAnswerYes().run(dispatcher, make_tracker("ja", "affirm"), DOMAIN)
+    assert fake_api.received == [] and responses(dispatcher) == ["utter_help"]
