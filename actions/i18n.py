@@ -45,9 +45,6 @@ def catalog() -> Dict[str, Dict[str, Dict[str, Any]]]:
     return load_catalog()
 
 
-def languages() -> List[str]:
-    return list(catalog())
-
 
 _ALIASES = {"prs": "fa", "dari": "fa", "per": "fa", "fas": "fa", "ara": "ar", "ukr": "uk", "rus": "ru", "tur": "tr", "deu": "de", "ger": "de", "eng": "en"}
 
@@ -64,9 +61,6 @@ def resolve_language(code: Any) -> Optional[str]:
 def normalise_language(code: Any) -> str:
     return resolve_language(code) or DEFAULT_LANGUAGE
 
-
-def is_supported(code: Any) -> bool:
-    return bool(code) and str(code) in catalog()
 
 
 def label(language: str, key: str, **values: Any) -> str:

@@ -64,20 +64,6 @@ GOAL_LABELS_DE: dict[Goal, str] = {
     Goal.perspectives: "Persönliche Perspektiven (weiter-)entwickeln",
 }
 
-INTENT_GOAL: dict[Intent, Goal] = {
-    Intent.need_residence: Goal.residence,
-    Intent.need_naturalisation: Goal.residence,
-    Intent.need_housing: Goal.basic_needs,
-    Intent.need_money: Goal.basic_needs,
-    Intent.need_language_course: Goal.language,
-    Intent.need_education: Goal.education_work,
-    Intent.need_work: Goal.education_work,
-    Intent.need_health: Goal.health,
-    Intent.need_mental_health: Goal.mental_health,
-    Intent.need_network: Goal.networks,
-    Intent.need_perspective: Goal.perspectives,
-}
-
 # Needs whose words are health data (Art. 9 GDPR). All need texts are encrypted at rest;
 # this set is what exports and reports treat as special category.
 HEALTH_INTENTS = frozenset({Intent.need_health, Intent.need_mental_health})

@@ -67,9 +67,6 @@ def train(force: bool = False) -> Path:
     return model
 
 
-def current_model() -> Path:
-    return MODELS / LATEST.read_text().strip()
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)

@@ -10,22 +10,20 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Iterable
 
-import yaml
+from actions.i18n import load_catalog, resolve_language
 
-from actions.i18n import resolve_language
-from api.kit.datafiles import DATA_DIR
-
-RESPONSES_DIR = DATA_DIR / "responses"
 DEFAULT_LANGUAGE = "de"
 RIGHT_TO_LEFT = {"ar", "fa"}
 
 
 @lru_cache(maxsize=1)
 def catalog() -> dict[str, dict[str, str]]:
+    """The `channels.*` labels of every language that has them (read by the assistant's loader)."""
     found = {}
-    for path in sorted(RESPONSES_DIR.glob("*/channels.yml")):
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        found[path.parent.name] = {k: v for k, v in (content.get("labels") or {}).items() if k.startswith("channels.")}
+    for lang, texts in load_catalog().items():
+        labels = {k: v for k, v in texts["labels"].items() if k.startswith("channels.")}
+        if labels:
+            found[lang] = labels
     return found
 
 

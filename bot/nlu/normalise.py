@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 import regex
 
@@ -210,8 +210,3 @@ def _join_persian_affixes(
 def normalise_text(text: Optional[str], options: NormalisationOptions = DEFAULT_OPTIONS) -> str:
     """The normalised tokens joined by spaces (for debugging and tests)."""
     return " ".join(t.text for t in normalise_tokens(text, options))
-
-
-def iter_normalised(texts: Iterable[str]) -> Iterable[str]:
-    for t in texts:
-        yield normalise_text(t)
