@@ -30,6 +30,7 @@ if str(REPO) not in sys.path:
 
 OUR_CONFIG = REPO / "bot" / "config.yml"
 DEFAULT_CONFIG = REPO / "bench" / "default_config.yml"
+DIET_CONFIG = REPO / "bench" / "diet_config.yml"  # the previous pipeline (char n-grams + DIET)
 WORK = REPO / "build" / "nlu-bench"
 NLU_DIR = REPO / "data" / "nlu"
 HELDOUT_DIR = REPO / "data" / "heldout"
@@ -86,27 +87,15 @@ def _variant_config(name: str, base: Dict) -> Optional[Dict]:
     def comp(component: str) -> Dict:
         return next(c for c in pipe if c["name"].endswith(component))
 
-    def char_cv() -> Dict:
-        return next(c for c in pipe if c.get("analyzer") in ("char_wb", "char"))
-
     if name == "nonorm":  # same pipeline, Rasa's plain WhitespaceTokenizer
         pipe[0] = {"name": "WhitespaceTokenizer"}
     elif name == "nodigraph":
         comp("WegweiserTokenizer")["fold_umlaut_digraphs"] = False
-    elif name == "char1-4":
-        char_cv().update(min_ngram=1, max_ngram=4)
-    elif name == "char2-4":
-        char_cv().update(min_ngram=2, max_ngram=4)
-    elif name == "char3-5":
-        char_cv().update(min_ngram=3, max_ngram=5)
-    elif name == "notransformer":
-        comp("DIETClassifier")["number_of_transformer_layers"] = 0
-    elif name == "epochs100":
-        comp("DIETClassifier")["epochs"] = 100
-    elif name == "epochs40":
-        comp("DIETClassifier")["epochs"] = 40
-    elif name == "spacy":  # spaCy blank tokenizers + lookup lemmas after our normaliser
-        pipe[0]["name"] = "bot.nlu.spacy_lemmas.SpacyLemmaTokenizer"
+    elif name in ("char1-4", "char2-4", "char3-5", "char2-6"):
+        low, high = map(int, name[4:].split("-"))
+        comp("LinearIntentClassifier")["char_ngrams"] = [low, high]
+    elif name == "words":  # word n-grams only, no character n-grams
+        comp("LinearIntentClassifier")["char_ngrams"] = [0, 0]
     else:
         return None
     return cfg
@@ -125,6 +114,8 @@ def resolve_variants(names: Sequence[str], extra: Sequence[str]) -> List[Tuple[s
             if not DEFAULT_CONFIG.exists():
                 write_default_config()
             out.append((name, DEFAULT_CONFIG))
+        elif name == "diet":
+            out.append((name, DIET_CONFIG))
         else:
             cfg = _variant_config(name, base)
             if cfg is None:

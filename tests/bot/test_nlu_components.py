@@ -242,3 +242,119 @@ def test_tokenizer_process_never_crashes(text):
 def test_tokenizer_config_switches():
     tokens = _tokenizer(fold_umlaut_digraphs=False).tokenize(_message("fuer"), "text")
     assert tokens[0].text == "fuer"
+
+
+# ------------------------------------------------ intent classifier, language entity
+def _train_pipeline(examples):
+    """Tokenizer + LinearIntentClassifier + LanguageNameExtractor trained on (text, intent[, entities])."""
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.nlu.language_entity import LanguageNameExtractor
+    from bot.nlu.linear_classifier import LinearIntentClassifier
+
+    import tempfile
+
+    storage = LocalModelStorage(Path(tempfile.mkdtemp()))
+    context = ExecutionContext(GraphSchema({}), "test")
+    messages = []
+    for text, intent, *entities in examples:
+        msg = _message(text)
+        msg.set("intent", intent)
+        if entities:
+            msg.set("entities", entities[0])
+        messages.append(msg)
+    data = TrainingData(messages)
+    _tokenizer().process_training_data(data)
+    classifier = LinearIntentClassifier.create({}, storage, Resource("clf"), context)
+    classifier.train(data)
+    extractor = LanguageNameExtractor.create({}, storage, Resource("lang"), context)
+    extractor.train(data)
+    loaded = (
+        LinearIntentClassifier.load({}, storage, Resource("clf"), context),
+        LanguageNameExtractor.load({}, storage, Resource("lang"), context),
+    )
+
+    def parse(text):
+        msg = _message(text)
+        _tokenizer().process([msg])
+        for component in loaded:
+            component.process([msg])
+        return msg
+
+    return parse
+
+
+def _lang(text, start_word, code):
+    start = text.index(start_word)
+    return [{"start": start, "end": start + len(start_word), "value": code, "entity": "language"}]
+
+
+@pytest.fixture(scope="module")
+def parse():
+    examples = [
+        ("ich suche eine wohnung", "need_housing"),
+        ("wohnung gesucht dringend", "need_housing"),
+        ("أبحث عن بيت", "need_housing"),
+        ("бдь ласка допоможіть знайти квартиру", "need_housing"),
+        ("ich brauche arbeit", "need_work"),
+        ("job suche", "need_work"),
+        ("أريد عمل", "need_work"),
+        ("шукаю роботу", "need_work"),
+        ("auf deutsch bitte", "change_language", _lang("auf deutsch bitte", "deutsch", "de")),
+        ("по-русски пожалуйста", "change_language", _lang("по-русски пожалуйста", "по-русски", "ru")),
+        ("українською будь ласка", "change_language", _lang("українською будь ласка", "українською", "uk")),
+        ("العربية من فضلك", "change_language", _lang("العربية من فضلك", "العربية", "ar")),
+        ("türkçe lütfen", "change_language", _lang("türkçe lütfen", "türkçe", "tr")),
+    ]
+    return _train_pipeline(examples)
+
+
+def test_classifier_understands_spelling_variants_it_was_not_trained_on(parse):
+    assert parse("Wohnungen suche ich").get("intent")["name"] == "need_housing"
+    assert parse("ابحث عن بيت").get("intent")["name"] == "need_housing"  # without hamza
+    assert parse("шукаю роботу!!!").get("intent")["name"] == "need_work"
+
+
+def test_classifier_ranks_every_intent_with_confidences_that_sum_to_one(parse):
+    msg = parse("ich brauche arbeit")
+    ranking = msg.get("intent_ranking")
+    assert [r["name"] for r in ranking][0] == "need_work" == msg.get("intent")["name"]
+    assert {r["name"] for r in ranking} == {"need_housing", "need_work", "change_language"}
+    assert abs(sum(r["confidence"] for r in ranking) - 1) < 1e-6
+
+
+@pytest.mark.parametrize("text", ["", "🙂🙂🙂", "!!!", "\x00"])
+def test_classifier_gives_no_intent_when_no_word_is_left(parse, text):
+    msg = parse(text)
+    assert msg.get("intent") == {"name": None, "confidence": 0.0}
+    assert not msg.get("entities")
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Auf Deutsch bitte", "de"),
+        ("Deutsch", "de"),
+        ("на русском пожалуйста", "ru"),  # inflected form, preposition not taken for a name
+        ("по-українськи", "uk"),
+        ("بالعربي لو سمحت", "ar"),  # article and preposition written onto the word
+        ("turkce olsun", "tr"),
+    ],
+)
+def test_language_names_and_their_inflections_are_found(parse, text, code):
+    values = [e["value"] for e in parse(text).get("entities") or [] if e["entity"] == "language"]
+    assert values == [code]
+
+
+def test_language_entity_keeps_the_original_span(parse):
+    text = "Bitte auf DEUTSCH"
+    (entity,) = parse(text).get("entities")
+    assert text[entity["start"] : entity["end"]] == "DEUTSCH"
+
+
+def test_words_that_are_no_language_name_give_no_entity(parse):
+    assert not parse("ich suche arbeit in münster").get("entities")
+    assert not parse("по дому").get("entities")
