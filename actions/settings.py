@@ -24,6 +24,8 @@ class Settings:
     outbox_retry_seconds: float = field(default_factory=lambda: float(_env("OUTBOX_RETRY_SECONDS", "5")))
     need_confidence: float = field(default_factory=lambda: float(_env("NEED_CONFIDENCE", "0.5")))
     secondary_need_confidence: float = field(default_factory=lambda: float(_env("SECONDARY_NEED_CONFIDENCE", "0.2")))
+    # the linear classifier's one-vs-rest score for a second need in the same message
+    secondary_need_score: float = field(default_factory=lambda: float(_env("SECONDARY_NEED_SCORE", "-0.1")))
 
     def check(self) -> None:
         if self.env != "development" and not self.bot_token:

@@ -21,7 +21,10 @@ def needs_in_message(message: Dict[str, Any]) -> List[Dict[str, Any]]:
     """The needs one message expresses: its intent, and a second need the classifier also saw.
 
     "Ich suche eine Wohnung und Arbeit" ranks need_housing first and need_work clearly above
-    the rest; both are kept, each with the person's words and the classifier's confidence.
+    the rest; both are kept, each with the person's words and the classifier's confidence. The
+    linear classifier gives each ranked intent its one-vs-rest `score` (a second need shows as a
+    score near or above 0 while its softmax confidence stays small); without scores the
+    confidence decides.
     """
     raw = message.get("text") or ""
     if raw.startswith("/"):  # a button: the intent is certain, and there are no words to keep
@@ -34,9 +37,15 @@ def needs_in_message(message: Dict[str, Any]) -> List[Dict[str, Any]]:
         return []
     found = [{"intent": top["name"], "text": text, "confidence": round(float(top["confidence"]), 4)}]
     for candidate in ranking[1:3]:
-        if candidate.get("name") in NEED_INTENTS and (candidate.get("confidence") or 0) >= settings.secondary_need_confidence:
+        if candidate.get("name") in NEED_INTENTS and _also_seen(candidate):
             found.append({"intent": candidate["name"], "text": text, "confidence": round(float(candidate["confidence"]), 4)})
     return found
+
+
+def _also_seen(candidate: Dict[str, Any]) -> bool:
+    if candidate.get("score") is not None:
+        return float(candidate["score"]) >= settings.secondary_need_score
+    return (candidate.get("confidence") or 0) >= settings.secondary_need_confidence
 
 
 class ValidateSlotMappings(ValidationAction):

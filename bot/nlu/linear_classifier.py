@@ -9,7 +9,9 @@ Features are TF-IDF weights (sublinear term frequency) of word 1–2-grams and o
 normalised: Arabic/Persian letter variants, ZWNJ, diacritics, Turkish i, repeats). The SVM's
 decision values become a confidence ranking through a softmax with a fixed ``sharpness``, so the
 FallbackClassifier's threshold and ambiguity margin keep their meaning: a message close to two
-intents gets two close confidences and is asked back. A message with no word left (emoji only,
+intents gets two close confidences and is asked back. Each ranking entry also carries the raw
+one-vs-rest ``score``: "Wohnung und Arbeit" scores above the line for both needs even though the
+softmax gives the second one little confidence. A message with no word left (emoji only,
 punctuation) gets no intent and confidence 0, which the FallbackClassifier turns into
 ``nlu_fallback``.
 """
@@ -140,7 +142,12 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             confidences = softmax(scores, float(self.config["sharpness"]))
             order = np.argsort(-confidences)[: int(self.config["ranking_length"])]
             classes = self.pipeline.classes_
-            ranking = [{"name": str(classes[i]), "confidence": float(confidences[i])} for i in order]
+            # `score`: the one-vs-rest decision value. Above about -0.1 the text also reads as that
+            # intent on its own, which is how a second need in one message shows (slot_mappings.py).
+            ranking = [
+                {"name": str(classes[i]), "confidence": float(confidences[i]), "score": round(float(scores[i]), 4)}
+                for i in order
+            ]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

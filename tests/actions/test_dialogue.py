@@ -174,3 +174,13 @@ async def test_a_yes_without_a_question_explains_what_the_assistant_does(fake_ap
 
     await ActionAnswerYes().run(dispatcher, make_tracker("ja", "affirm"), DOMAIN)
     assert fake_api.received == [] and responses(dispatcher) == ["utter_help"]
+
+
+def test_a_second_need_counts_by_the_classifiers_score_when_it_gives_one() -> None:
+    ranking = [{"name": "need_housing", "confidence": 0.97, "score": 0.95},
+               {"name": "need_work", "confidence": 0.03, "score": 0.32},
+               {"name": "need_money", "confidence": 0.0, "score": -0.9}]
+    message = {"text": "Ich suche eine Wohnung und Arbeit", "intent": ranking[0], "intent_ranking": ranking}
+    assert [n["intent"] for n in needs_in_message(message)] == ["need_housing", "need_work"]
+    ranking[1]["score"] = -0.6  # one need only: the runner-up does not read as a need of its own
+    assert [n["intent"] for n in needs_in_message(message)] == ["need_housing"]

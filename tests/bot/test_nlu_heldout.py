@@ -27,7 +27,6 @@ from bot.nlu.evaluation import (  # noqa: E402
     evaluate,
     format_report,
     heldout_languages,
-    load_agent,
     load_examples,
 )
 
@@ -43,21 +42,9 @@ LANGS = sorted(
 pytestmark = pytest.mark.skipif(not MODEL, reason="WEGWEISER_MODEL is not set")
 
 
-def _resolve_model(path: str) -> str:
-    p = Path(path)
-    if not p.is_absolute():
-        p = REPO / p
-    if p.is_dir():  # a models/ directory: take the newest archive
-        archives = sorted(p.glob("*.tar.gz"), key=lambda a: a.stat().st_mtime)
-        assert archives, f"no model archive in {p}"
-        p = archives[-1]
-    assert p.exists(), f"WEGWEISER_MODEL={path} does not exist"
-    return str(p)
-
-
 @pytest.fixture(scope="module")
-def results():
-    agent = load_agent(_resolve_model(MODEL))
+def results(trained_agent):
+    agent = trained_agent
     langs = heldout_languages()
     start = time.monotonic()
     res = evaluate(MODEL, langs, agent=agent)
