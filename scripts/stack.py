@@ -29,6 +29,7 @@ def free_port() -> int:
 
 
 SECRET_NAMES = ("secret_key", "bot_token", "rasa_token", "encryption_key")
+DEVELOPMENT_SECRETS = "development-secrets.json"  # in the var directory
 
 
 def development_secrets(var_dir: Path) -> Dict[str, str]:
@@ -36,7 +37,7 @@ def development_secrets(var_dir: Path) -> Dict[str, str]:
 
     The same file the case API falls back to when it runs on its own (api/settings.py).
     """
-    path = var_dir / "development-secrets.json"
+    path = var_dir / DEVELOPMENT_SECRETS
     stored = json.loads(path.read_text()) if path.exists() else {}
     for name in SECRET_NAMES:
         stored.setdefault(name, secrets.token_urlsafe(32))
@@ -64,11 +65,18 @@ class Part:
     public_url: str
     process: Optional[subprocess.Popen] = None
     log_path: Optional[Path] = None
+    env: Dict[str, str] = field(default_factory=dict)  # this part's own settings over the stack's
 
 
 @dataclass
 class Stack:
-    """The three parts with their settings; ports 0 mean 'pick free ones' (tests)."""
+    """The three parts with their settings; ports 0 mean 'pick free ones' (tests).
+
+    `rasa_servers=2` (scale-out): two Rasa servers, each with its own action server, behind one
+    round-robin address (scripts/balancer.py) at `rasa_url`; they must share a tracker store and a
+    lock store (bot/endpoints.production.yml: PostgreSQL and Redis) for a conversation to go on
+    wherever its next message lands.
+    """
 
     var_dir: Path = REPO_ROOT / "var"
     rasa_port: int = 5005
@@ -77,6 +85,7 @@ class Stack:
     env_overrides: Dict[str, str] = field(default_factory=dict)
     log_to_files: bool = False
     parts: List[Part] = field(default_factory=list)
+    rasa_servers: int = 1
 
     def __post_init__(self) -> None:
         self.var_dir = Path(self.var_dir)
@@ -118,31 +127,51 @@ class Stack:
     def _define_parts(self) -> None:
         env = self.environment()
         endpoints = env.get("WEGWEISER_RASA_ENDPOINTS", str(REPO_ROOT / "bot" / "endpoints.yml"))
-        self.parts = [
-            Part(
-                "action server",
-                [str(RASA_BIN / "python"), "-m", "actions.server", "--port", str(self.actions_port)],
-                f"http://127.0.0.1:{self.actions_port}/health",
-                f"http://127.0.0.1:{self.actions_port}/webhook",
-            ),
-            Part(
-                "Rasa server",
-                [
-                    str(RASA_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["WEGWEISER_RASA_TOKEN"],
-                    "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-                    "--model", str(current_model()), "--endpoints", endpoints,
-                    "--credentials", str(REPO_ROOT / "bot" / "credentials.yml"),
-                ],
-                f"{self.rasa_url}/",
+        single = self.rasa_servers == 1
+        self.parts = []
+        for number in range(1, self.rasa_servers + 1):
+            suffix = "" if single else f" {number}"
+            actions_port = self.actions_port if single else free_port()
+            rasa_port = self.rasa_port if single else free_port()
+            self.parts += [
+                Part(
+                    "action server" + suffix,
+                    [str(RASA_BIN / "python"), "-m", "actions.server", "--port", str(actions_port)],
+                    f"http://127.0.0.1:{actions_port}/health",
+                    f"http://127.0.0.1:{actions_port}/webhook",
+                    # each action server keeps its own outbox, as on separate machines
+                    env={} if single else {"WEGWEISER_OUTBOX_PATH": str(self.var_dir / f"outbox-{number}.db")},
+                ),
+                Part(
+                    "Rasa server" + suffix,
+                    [
+                        str(RASA_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["WEGWEISER_RASA_TOKEN"],
+                        "--interface", "127.0.0.1", "--port", str(rasa_port),
+                        "--model", str(current_model()), "--endpoints", endpoints,
+                        "--credentials", str(REPO_ROOT / "bot" / "credentials.yml"),
+                    ],
+                    f"http://127.0.0.1:{rasa_port}/",
+                    f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+                    env={"WEGWEISER_ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook"},
+                ),
+            ]
+        if not single:
+            upstreams = [arg for part in self.parts if part.name.startswith("Rasa server")
+                         for arg in ("--upstream", part.health_url.rstrip("/"))]
+            self.parts.append(Part(
+                "balancer",
+                [str(API_BIN / "python"), "-m", "scripts.balancer", "--port", str(self.rasa_port), *upstreams],
+                f"{self.rasa_url}/__balancer",
                 f"{self.rasa_url}/webhooks/rest/webhook",
-            ),
+            ))
+        self.parts.append(
             Part(
                 "case API and UI",
                 [str(API_BIN / "python"), "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(self.api_port), "--no-access-log"],
                 f"{self.api_url}/healthz",
                 f"{self.api_url}/",
-            ),
-        ]
+            )
+        )
         if env.get("WEGWEISER_TELEGRAM_TOKEN"):
             # No port of its own: it counts as up while its process runs (the API's health is polled).
             self.parts.append(Part(
@@ -174,11 +203,11 @@ class Stack:
         """Start one part's process in its own session (a process group `kill` can end whole)."""
         output = None
         if self.log_to_files:
-            part.log_path = self.var_dir / f"{part.name.split()[0].lower()}.log"
+            part.log_path = self.var_dir / (part.name.replace(" and UI", "").replace(" ", "-").lower() + ".log")
             output = open(part.log_path, "ab")
         try:
             part.process = subprocess.Popen(
-                part.command, cwd=REPO_ROOT, env=env if env is not None else self.environment(),
+                part.command, cwd=REPO_ROOT, env={**(env if env is not None else self.environment()), **part.env},
                 stdout=output, stderr=subprocess.STDOUT if output else None, start_new_session=True,
             )
         finally:
