@@ -35,6 +35,9 @@ RUN uv venv /opt/venv && uv pip sync --python /opt/venv/bin/python requirements/
 FROM api-deps AS api
 ENV PATH=/opt/venv/bin:$PATH PYTHONPATH=/app WEGWEISER_ENV=production
 COPY api api
+# The review inbox compares examples with the assistant's own text normalisation (plain Python).
+COPY bot/__init__.py bot/
+COPY bot/nlu/__init__.py bot/nlu/normalise.py bot/nlu/
 COPY data data
 COPY scripts scripts
 RUN chown -R wegweiser /app

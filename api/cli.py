@@ -104,7 +104,8 @@ def cmd_retention(_args) -> int:
     with _sessionmaker()() as session:
         report = run_retention(session, settings)
     print(
-        f"retention ({settings.retention_days} days): deleted {report.deleted_intakes} intakes; "
+        f"retention ({settings.retention_days} days): deleted {report.deleted_intakes} intakes, "
+        f"{report.deleted_review_items} review items; "
         f"tracker deletion: {report.tracker_summary()}"
     )
     return 0 if not report.tracker_failures else 1

@@ -42,6 +42,27 @@ class Intent(StrEnum):
     emergency = "emergency"
 
 
+class ConversationIntent(StrEnum):
+    """The contract's conversation intents ("emergency" is one too; it is in `Intent`)."""
+
+    greet = "greet"
+    goodbye = "goodbye"
+    affirm = "affirm"
+    deny = "deny"
+    thank = "thank"
+    help = "help"
+    bot_challenge = "bot_challenge"
+    request_human = "request_human"
+    delete_my_data = "delete_my_data"
+    change_language = "change_language"
+    out_of_scope = "out_of_scope"
+    inform = "inform"
+
+
+# Every intent the assistant is trained on: what an operator may label a message with.
+TRAINING_INTENTS: tuple[str, ...] = tuple(i.value for i in Intent) + tuple(c.value for c in ConversationIntent)
+
+
 class Goal(StrEnum):
     residence = "residence"
     basic_needs = "basic_needs"
@@ -219,6 +240,22 @@ INTENT_LABELS_DE: dict[Intent, str] = {
     Intent.need_mental_health: "Psychische Gesundheit",
     Intent.need_network: "Kontakte, Vereine, Ehrenamt",
     Intent.need_perspective: "Orientierung, Perspektive",
+    Intent.emergency: "Notfall",
+}
+
+CONVERSATION_INTENT_LABELS_DE: dict[ConversationIntent, str] = {
+    ConversationIntent.greet: "Begrüßung",
+    ConversationIntent.goodbye: "Verabschiedung",
+    ConversationIntent.affirm: "Zustimmung (ja)",
+    ConversationIntent.deny: "Ablehnung (nein)",
+    ConversationIntent.thank: "Dank",
+    ConversationIntent.help: "Frage nach Hilfe zum Assistenten",
+    ConversationIntent.bot_challenge: "Frage, ob ein Mensch schreibt",
+    ConversationIntent.request_human: "Wunsch nach einer Person",
+    ConversationIntent.delete_my_data: "Daten löschen",
+    ConversationIntent.change_language: "Sprache wechseln",
+    ConversationIntent.out_of_scope: "Außerhalb des Angebots",
+    ConversationIntent.inform: "Antwort auf eine Frage (Alter, Stadtteil, …)",
 }
 
 REFERRAL_TARGET_LABELS_DE: dict[ReferralTarget, str] = {

@@ -82,6 +82,7 @@ def import_all_models() -> None:
     import api.cases.models  # noqa: F401
     import api.intakes.models  # noqa: F401
     import api.referrals.models  # noqa: F401
+    import api.review.models  # noqa: F401
     import api.services.models  # noqa: F401
 
 

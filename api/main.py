@@ -25,6 +25,7 @@ from api.privacy.rasa import RasaTrackers
 from api.privacy.views import router as privacy_router
 from api.referrals.views import router as referrals_router
 from api.reports.views import router as reports_router
+from api.review.views import router as review_router
 from api.services.views import router as services_router
 from api.settings import Settings, get_settings
 from api.ui import install as install_ui
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_router,
         privacy_router,
         audit_router,
+        review_router,
     ):
         app.include_router(router)
     install_channels(app)  # web chat at /chat, /privacy, Telegram's webhook

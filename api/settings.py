@@ -17,6 +17,8 @@ from cryptography.fernet import Fernet
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.kit.datafiles import DATA_DIR
+
 # The development bot token is a fixed, documented value so that the action server started
 # by `make run` can use it without sharing a file; it is refused in every other mode.
 DEVELOPMENT_BOT_TOKEN = "development-bot-token"
@@ -45,6 +47,12 @@ class Settings(BaseSettings):
     token_expire_minutes: int = Field(default=480, ge=1, le=7 * 24 * 60)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=10 * 1024 * 1024)
     small_count_threshold: int = Field(default=5, ge=1, le=100)
+
+    # The review inbox writes accepted examples to <training_data_dir>/<lang>/reviewed.yml and
+    # never accepts a text of the held-out sets; `models_dir/latest` names the trained model.
+    training_data_dir: Path = DATA_DIR / "nlu"
+    heldout_dir: Path = DATA_DIR / "heldout"
+    models_dir: Path = DATA_DIR.parent / "models"
 
     @property
     def is_development(self) -> bool:

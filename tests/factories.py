@@ -29,3 +29,24 @@ def intake_body(**overrides) -> dict:
     }
     body.update(overrides)
     return body
+
+
+def review_item_body(**overrides) -> dict:
+    """A review item as the action server sends it (docs/interfaces.md, review inbox)."""
+    body = {
+        "conversation_id": f"conv-{uuid.uuid4()}",
+        "message_id": uuid.uuid4().hex,
+        "language": "de",
+        "text": "Ich brauche was wegen Papiere vom Amt",
+        "source": "fallback",
+        "predicted_intent": "need_residence",
+        "confidence": 0.42,
+        "ranking": [{"name": "need_residence", "confidence": 0.42}, {"name": "need_money", "confidence": 0.31}],
+        "known_names": [],
+    }
+    body.update(overrides)
+    return body
+
+
+def review_key(body: dict) -> str:
+    return f"{body['conversation_id']}:{body['message_id']}"

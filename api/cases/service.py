@@ -29,6 +29,7 @@ from api.kit.errors import conflict, not_found
 from api.kit.types import utcnow
 from api.referrals import service as referrals
 from api.referrals.models import Referral
+from api.review import service as review
 
 if TYPE_CHECKING:
     from api.intakes.schemas import IntakeSubmission
@@ -283,6 +284,9 @@ def decide_routing(
     session.add(decision)
     if action == "confirm":
         case.routing_confirmed_at = utcnow()
+    else:
+        # A corrected routing is something to learn from (operators' review inbox).
+        review.add_routing_change(session, decision, case.intake)
     session.commit()
     return decision
 

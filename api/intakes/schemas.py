@@ -87,6 +87,9 @@ class IntakeSubmission(StrictModel):
     referrals: list[SuggestedReferral] = Field(default_factory=list, max_length=MAX_ITEMS)
     urgency: Urgency = Urgency.normal
     human_requested: bool = False
+    # The separate, optional consent that the person's messages may improve the service
+    # (review inbox). `consent.improve_service` says the same for older senders; either counts.
+    consent_improve: bool = False
 
 
 class IntakeRecord(IntakeSubmission):

@@ -22,9 +22,11 @@ class IdempotencyConflict(Exception):
 
 
 def fingerprint(submission: IntakeSubmission) -> str:
-    canonical = json.dumps(
-        submission.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    body = submission.model_dump(mode="json")
+    if not body["consent_improve"]:
+        # Left out at its default, so intakes stored before the field existed still replay.
+        del body["consent_improve"]
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -75,7 +77,7 @@ def _build(submission: IntakeSubmission, key: str, body_fingerprint: str) -> Int
         consent_given=submission.consent.given,
         consent_given_at=submission.consent.given_at,
         consent_text_version=submission.consent.text_version,
-        consent_improve_service=submission.consent.improve_service,
+        consent_improve_service=submission.consent.improve_service or submission.consent_improve,
         nickname=submission.nickname,
         age=submission.age,
         receives_benefits=submission.receives_benefits.value,
@@ -121,6 +123,7 @@ def to_record(intake: Intake, status: str) -> IntakeRecord:
         referrals=intake.suggested_referrals,
         urgency=intake.urgency,
         human_requested=intake.human_requested,
+        consent_improve=intake.consent_improve_service,
     )
 
 

@@ -13,7 +13,7 @@ from api.cases.models import Case
 from api.intakes import service
 from api.intakes.schemas import IntakeRecord, IntakeSubmission
 from api.kit.deps import SessionDep
-from api.kit.errors import responses, unprocessable
+from api.kit.errors import created_or_replayed, responses, unprocessable
 
 router = APIRouter(tags=["intakes"])
 
@@ -34,8 +34,7 @@ IdempotencyKey = Annotated[
     "/api/intakes",
     response_model=IntakeRecord,
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": IntakeRecord, "description": "Replay of an earlier submission"}}
-    | responses(403, 422),
+    responses=created_or_replayed(IntakeRecord),
 )
 def submit_intake(
     session: SessionDep,

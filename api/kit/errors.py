@@ -44,6 +44,11 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     return documented
 
 
+def created_or_replayed(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` of an idempotent POST of the bot: 200 is a replay of the key."""
+    return {200: {"model": model, "description": "Replay of an earlier submission"}} | responses(403, 422)
+
+
 def not_found(what: str = "not found") -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, what)
 

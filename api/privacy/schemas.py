@@ -14,6 +14,8 @@ class TrackerResult(ResponseModel):
 
 class ErasureResult(ResponseModel):
     deleted_intakes: int
+    # Messages of the conversation in the operators' review inbox (docs/interfaces.md).
+    deleted_review_items: int = 0
     # What happened to the conversation in the Rasa tracker store; "failed" means the
     # person's chat history may still exist there and someone has to follow up.
     trackers: list[TrackerResult] = Field(default_factory=list)

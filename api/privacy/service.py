@@ -18,6 +18,7 @@ from api.intakes.models import Intake
 from api.kit.types import utcnow
 from api.privacy.rasa import RasaTrackers, TrackerDeletion
 from api.referrals.models import Referral
+from api.review import service as review
 from api.settings import Settings
 
 
@@ -89,6 +90,7 @@ def _iso(value) -> str | None:
 @dataclass
 class ErasureReport:
     deleted_intakes: int = 0
+    deleted_review_items: int = 0
     trackers: list[TrackerDeletion] = field(default_factory=list)
 
     @property
@@ -108,17 +110,20 @@ def erase(
     principal: Principal,
     found: list[Intake],
     trackers: RasaTrackers,
+    conversations: frozenset[str] = frozenset(),
 ) -> ErasureReport:
-    """Delete the intakes with everything hanging off them, then their Rasa conversations."""
+    """Delete the intakes with everything hanging off them, the review items of their routings
+    and of their conversations (and of `conversations`), then their Rasa conversations."""
     conversation_ids = {intake.conversation_id for intake in found}
     ids = [intake.id for intake in found]
     for intake_id in ids:
         audit.record(session, principal, "erase", "intake", intake_id)
+    deleted_review_items = review.erase_of(session, conversation_ids | conversations, ids)
     if ids:
         # Foreign keys cascade from intakes to cases, notes, referrals, barriers, ...
         session.execute(delete(Intake).where(Intake.id.in_(ids)))
     session.commit()
-    report = ErasureReport(deleted_intakes=len(ids))
+    report = ErasureReport(deleted_intakes=len(ids), deleted_review_items=deleted_review_items)
     for conversation_id in sorted(conversation_ids):
         # A conversation that still has a retained intake keeps its tracker.
         if not intakes.intakes_of_conversation(session, conversation_id):
@@ -142,6 +147,9 @@ def expired_intakes(session: Session, settings: Settings) -> list[Intake]:
 
 
 def run_retention(session: Session, settings: Settings, trackers: RasaTrackers | None = None) -> ErasureReport:
-    return erase(
+    report = erase(
         session, RETENTION_PRINCIPAL, expired_intakes(session, settings), trackers or RasaTrackers(settings)
     )
+    report.deleted_review_items += review.erase_older_than(session, settings.retention_days)
+    session.commit()
+    return report

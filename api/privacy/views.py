@@ -28,6 +28,7 @@ TrackersDep = Annotated[RasaTrackers, Depends(_trackers)]
 def _result(report: service.ErasureReport) -> ErasureResult:
     return ErasureResult(
         deleted_intakes=report.deleted_intakes,
+        deleted_review_items=report.deleted_review_items,
         trackers=[TrackerResult(status=t.status, detail=t.detail) for t in report.trackers],
         complete=not report.tracker_failures,
     )
@@ -37,9 +38,9 @@ def _result(report: service.ErasureReport) -> ErasureResult:
 def erase_conversation(
     session: SessionDep, principal: BotPrincipal, trackers: TrackersDep, body: ErasureRequest
 ) -> ErasureResult:
-    """Delete every intake of a conversation (the person asked the assistant to)."""
+    """Delete every intake and review item of a conversation (the person asked the assistant to)."""
     found = intakes.intakes_of_conversation(session, body.conversation_id)
-    report = service.erase(session, principal, found, trackers)
+    report = service.erase(session, principal, found, trackers, frozenset({body.conversation_id}))
     if not found:
         # Nothing was submitted, but the chat itself may still be in the tracker store.
         report.trackers.append(trackers.delete(body.conversation_id))

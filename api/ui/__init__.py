@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.ui import cases, directory, login, reports
+from api.ui import cases, directory, login, reports, review
 from api.ui.format import STATIC_DIR, render
 from api.ui.forms import ERROR_TEXTS
 from api.ui.security import SecurityHeaders
@@ -34,7 +34,7 @@ def _is_ui(request: Request) -> bool:
 
 def install(app: FastAPI) -> None:
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
-    for router in (login.router, cases.router, reports.router, directory.router):
+    for router in (login.router, cases.router, reports.router, directory.router, review.router):
         app.include_router(router)
     app.add_middleware(SecurityHeaders, prefix=UI_PREFIX)
     api_validation_handler = app.exception_handlers.get(RequestValidationError)

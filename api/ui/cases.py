@@ -37,7 +37,7 @@ from api.kit.types import utcnow
 from api.referrals import service as referrals
 from api.referrals.schemas import ReferralCreate, ReferralStatusChange
 from api.services.models import DirectoryService
-from api.ui.format import render
+from api.ui.format import page_offset, render
 from api.ui.forms import form_errors, problem_text
 from api.ui.session import CsrfChecked, UiCaseManager
 
@@ -95,10 +95,7 @@ def _filters(request: Request) -> tuple[service.QueueFilters, dict[str, str]]:
 
 def _queue(request: Request, session, principal: Principal) -> dict:
     filters, chosen = _filters(request)
-    try:
-        offset = max(0, min(int(request.query_params.get("offset", 0)), 1_000_000))
-    except ValueError:
-        offset = 0
+    offset = page_offset(request)
     rows, total = paginate(
         session, service.queue_query(principal, filters), PageParams(limit=PAGE_SIZE, offset=offset),
         service.queue_count_query(principal, filters),

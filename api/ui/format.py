@@ -42,6 +42,8 @@ LABELS: dict[str, dict] = {
     "language": contract.LANGUAGE_LABELS_DE,
     "channel": contract.CHANNEL_LABELS_DE,
     "intent": contract.INTENT_LABELS_DE,
+    # Every intent the assistant is trained on: the needs and the conversation intents.
+    "training_intent": contract.INTENT_LABELS_DE | contract.CONVERSATION_INTENT_LABELS_DE,
     "referral": contract.REFERRAL_TARGET_LABELS_DE,
     "benefits": contract.BENEFIT_LABELS_DE,
     "residence": contract.RESIDENCE_STATUS_LABELS_DE,
@@ -130,6 +132,14 @@ def _environment() -> jinja2.Environment:
 
 
 templates = Jinja2Templates(env=_environment())
+
+
+def page_offset(request: Request) -> int:
+    """The list's `offset` from the address; anything unreadable is the first page."""
+    try:
+        return max(0, min(int(request.query_params.get("offset", 0)), 1_000_000))
+    except ValueError:
+        return 0
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200):

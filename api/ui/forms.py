@@ -36,6 +36,7 @@ SERVICE_MESSAGES = [
     ("needs a reason", "Eine Änderung der Zuordnung braucht eine Begründung."),
     ("gives the new goals", "Bitte wählen Sie die neuen Ziele oder Stellen."),
     ("control characters", "Die Eingabe enthält unzulässige Steuerzeichen."),
+    ("review item was decided already", "Dieser Eintrag wurde inzwischen schon entschieden."),
 ]
 
 TYPE_MESSAGES = {

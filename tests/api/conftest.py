@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import intake_body
+from tests.factories import intake_body, review_item_body, review_key
 from cryptography.fernet import Fernet
 
 _VAR = Path(tempfile.mkdtemp(prefix="wegweiser-api-tests-"))
@@ -27,6 +27,9 @@ TEST_ENV = {
     "WEGWEISER_BOT_TOKEN": "test-bot-token-" + "b" * 40,
     "WEGWEISER_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     "WEGWEISER_RASA_URL": "",
+    # Accepted review items are written here, never into the repository's data/nlu.
+    "WEGWEISER_TRAINING_DATA_DIR": str(_VAR / "nlu"),
+    "WEGWEISER_MODELS_DIR": str(_VAR / "models"),
 }
 # Before any `api` import: api.main builds its module-level app from the environment.
 os.environ.update(TEST_ENV)
@@ -197,6 +200,21 @@ def submit(client):
         )
 
     return _submit
+
+
+@pytest.fixture
+def post_review_item(client):
+    """Send a review item as the bot; returns the response."""
+
+    def _post(**overrides):
+        body = review_item_body(**overrides)
+        return client.post(
+            "/api/review-items",
+            json=body,
+            headers={"Authorization": f"Bearer {BOT_TOKEN}", "Idempotency-Key": review_key(body)},
+        )
+
+    return _post
 
 
 @pytest.fixture

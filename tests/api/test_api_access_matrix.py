@@ -10,6 +10,8 @@ import uuid
 
 import pytest
 
+from tests.factories import review_item_body, review_key
+
 ROLES = ["anonymous", "bot", "cm_caritas", "cm_drk", "coordinator", "operator", "admin"]
 STAFF = ["cm_caritas", "cm_drk", "coordinator", "operator", "admin"]
 EVERYONE = ["bot", *STAFF]
@@ -56,6 +58,11 @@ MATRIX: list[tuple[str, str, object, dict[str, int]]] = [
     ("PATCH", "/api/organisations/{organisation}", {"contact": {"url": ""}}, _expect({"operator": 200})),
     ("GET", "/api/reports/summary", None, _expect({"coordinator": 200})),
     ("GET", "/api/routing-decisions", None, _expect({"operator": 200})),
+    ("POST", "/api/review-items", "review_item", _expect({"bot": 201})),
+    ("GET", "/api/review-items/groups", None, _expect({"operator": 200})),
+    ("GET", "/api/review-items", None, _expect({"operator": 200})),
+    ("POST", "/api/review-items/{review_item}/accept", {"intent": "need_residence"}, _expect({"operator": 200})),
+    ("POST", "/api/review-items/{review_item}/discard", None, _expect({"operator": 200})),
     ("GET", "/api/audit", None, _expect({"admin": 200})),
     ("POST", "/api/erasure", {"conversation_id": "conv-x"}, _expect({"bot": 200})),
     ("POST", "/api/privacy/export", {"conversation_id": "conv-x"}, _expect({"bot": 200})),
@@ -67,7 +74,7 @@ MATRIX: list[tuple[str, str, object, dict[str, int]]] = [
 
 
 @pytest.fixture
-def make_world(app, new_case, client, as_user, clear_database):
+def make_world(app, new_case, client, as_user, clear_database, post_review_item):
     """Empty the database and set up the two cases; returns the path placeholders."""
     from sqlalchemy import select
 
@@ -81,6 +88,8 @@ def make_world(app, new_case, client, as_user, clear_database):
         pool = new_case()
         client.post(f"/api/cases/{own}/claim", headers=as_user("cm_caritas"))
         referral = client.get(f"/api/cases/{own}/referrals", headers=as_user("cm_caritas")).json()[0]["id"]
+        # A text of its own each time: an accepted one is in the training data for good.
+        review_item = post_review_item(text=f"Papiere vom Amt {uuid.uuid4().hex}").json()["id"]
         return {
             "own": own,
             "pool": pool,
@@ -88,6 +97,7 @@ def make_world(app, new_case, client, as_user, clear_database):
             "operator_id": operator_id,
             "service": "jmd",
             "organisation": "ggua",
+            "review_item": review_item,
         }
 
     return build
@@ -101,6 +111,9 @@ def _call(client, method, path, body, headers, role, make_intake, password):
     elif body == "intake":
         kwargs["json"] = make_intake()
         kwargs["headers"]["Idempotency-Key"] = str(uuid.uuid4())
+    elif body == "review_item":
+        kwargs["json"] = review_item_body()
+        kwargs["headers"]["Idempotency-Key"] = review_key(kwargs["json"])
     elif body == "new_user":
         kwargs["json"] = {"username": f"new-{uuid.uuid4().hex[:8]}", "password": "p" * 16, "role": "operator"}
     elif body is not None:
@@ -137,6 +150,7 @@ def test_matrix_covers_every_route(app):
         for name, placeholder in {
             "{own}": "{case_id}", "{pool}": "{case_id}", "{referral}": "{referral_id}",
             "{operator_id}": "{user_id}", "{service}": "{service_id}", "{organisation}": "{organisation_id}",
+            "{review_item}": "{item_id}",
         }.items():
             template = template.replace(name, placeholder)
         template = template.replace("/api/intakes/{case_id}", "/api/intakes/{intake_id}")

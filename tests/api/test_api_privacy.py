@@ -64,6 +64,7 @@ def test_erasure_also_deletes_the_rasa_tracker(app, new_case, client, as_user, d
     response = client.post("/api/erasure", json={"conversation_id": "conv/with slash"}, headers=as_user("bot"))
     assert response.json() == {
         "deleted_intakes": 1,
+        "deleted_review_items": 0,
         "trackers": [{"status": "deleted", "detail": ""}],
         "complete": True,
     }

@@ -36,7 +36,12 @@ OPERATIONS = sorted(
 
 # Which account each operation is meant for, so generated requests get past the role
 # check and exercise the handler itself (the access matrix covers the other roles).
-BOT_OPERATIONS = {("POST", "/api/intakes"), ("POST", "/api/erasure"), ("POST", "/api/privacy/export")}
+BOT_OPERATIONS = {
+    ("POST", "/api/intakes"),
+    ("POST", "/api/erasure"),
+    ("POST", "/api/privacy/export"),
+    ("POST", "/api/review-items"),
+}
 
 
 def _account_for(method: str, path: str) -> str:
@@ -46,7 +51,7 @@ def _account_for(method: str, path: str) -> str:
         return "admin"
     if path.startswith("/api/reports"):
         return "coordinator"
-    if path.startswith("/api/routing-decisions") or method == "PATCH":
+    if path.startswith(("/api/routing-decisions", "/api/review-items")) or method == "PATCH":
         return "operator"
     return "cm_caritas"
 

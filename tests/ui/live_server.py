@@ -19,7 +19,7 @@ import httpx
 from cryptography.fernet import Fernet
 
 from scripts.stack import free_port
-from tests.factories import intake_body
+from tests.factories import intake_body, review_item_body, review_key
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "ui-test-password-2026"
@@ -61,6 +61,8 @@ class LiveServer:
             "WEGWEISER_BOT_TOKEN": self.bot_token,
             "WEGWEISER_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "WEGWEISER_RASA_URL": "",
+            "WEGWEISER_TRAINING_DATA_DIR": str(self.var_dir / "nlu"),
+            "WEGWEISER_MODELS_DIR": str(self.var_dir / "models"),
             "PYTHONPATH": str(ROOT),
         }
         self.process: subprocess.Popen | None = None
@@ -108,6 +110,17 @@ class LiveServer:
             f"{self.url}/api/intakes",
             json=intake_body(**overrides),
             headers={"Authorization": f"Bearer {self.bot_token}", "Idempotency-Key": str(uuid.uuid4())},
+            timeout=10,
+        )
+        response.raise_for_status()
+        return response.json()["id"]
+
+    def submit_review_item(self, **overrides) -> int:
+        body = review_item_body(**overrides)
+        response = httpx.post(
+            f"{self.url}/api/review-items",
+            json=body,
+            headers={"Authorization": f"Bearer {self.bot_token}", "Idempotency-Key": review_key(body)},
             timeout=10,
         )
         response.raise_for_status()

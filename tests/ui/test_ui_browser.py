@@ -25,6 +25,9 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_WORDS = "<script>alert(2)</script> أبحث عن شقة"
+# The names of the visible form controls without a name a screen reader can say.
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter(el => !el.labels.length && !el.getAttribute('aria-label')).map(el => el.name)"""
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +154,29 @@ def test_an_operator_keeps_the_directory_current(server, page):
     expect(row).not_to_contain_text("Prüfung nötig")
 
 
+def test_an_operator_accepts_an_item_with_one_click(server, page):
+    item = server.submit_review_item(
+        language="ar", text="اسمي محمد، أوراق الإقامة انتهت <b>", predicted_intent="need_residence", confidence=0.44
+    )
+    login(page, server, "operator")
+    page.get_by_role("link", name="Prüfliste").click()
+    expect(page).to_have_title("Prüfliste – Wegweiser Case-Management")
+    entry = page.locator(f"#eintrag-{item}")
+    words = entry.locator("blockquote.person-words")
+    expect(words).to_have_text("اسمي ⟨Name⟩، أوراق الإقامة انتهت <b>")
+    expect(words).to_have_attribute("dir", "rtl")
+    expect(entry).to_contain_text("Sicherheit 44 %")
+    assert page.evaluate(UNNAMED_CONTROLS) == []
+    page.set_viewport_size({"width": 768, "height": 1024})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    entry.get_by_role("button", name="Übernehmen: Aufenthalt").click()
+    expect(page.get_by_role("status")).to_contain_text("Übernommen als „Aufenthalt")
+    expect(page.locator(f"#eintrag-{item}")).to_have_count(0)
+    expect(page.locator("#training-waiting")).to_have_text("1")
+    reviewed = server.var_dir / "nlu" / "ar" / "reviewed.yml"
+    assert "    - اسمي ⟨Name⟩، أوراق الإقامة انتهت <b>\n" in reviewed.read_text(encoding="utf-8")
+
+
 def test_keyboard_labels_and_tablet_width(server, browser):
     case_id = server.submit(language="fa", needs=[{"intent": "need_health", "text": "دکتر می‌خواهم", "confidence": 0.8}])
     context = browser.new_context(viewport={"width": 768, "height": 1024})
@@ -161,10 +187,7 @@ def test_keyboard_labels_and_tablet_width(server, browser):
         # Nothing wider than a tablet in portrait.
         assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
         # Every visible control has a name a screen reader can say.
-        unnamed = tab.evaluate(
-            """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-                 .filter(el => !el.labels.length && !el.getAttribute('aria-label')).map(el => el.name)"""
-        )
+        unnamed = tab.evaluate(UNNAMED_CONTROLS)
         assert unnamed == [], (path, unnamed)
     # The first Tab reaches the skip link, and it is visible when focused.
     tab.goto(f"{server.url}/ui/cases/{case_id}")
