@@ -1,7 +1,7 @@
 """Held-out NLU benchmark: our pipeline vs Rasa's default (`rasa init`) pipeline.
 
     .venv-rasa/bin/python -m bench.nlu_eval [--langs de,en] [--out docs/nlu-results.md]
-        [--variants ours,default[,nonorm,...]] [--variant name=path/to/config.yml]
+        [--variants ours,default[,diet,nonorm,...]] [--variant name=path/to/config.yml] [--sample N]
 
 Each variant is trained on the same data (``data/nlu/<lang>/`` for the chosen
 languages plus any shared files directly in ``data/nlu/``) with ``rasa train nlu``
@@ -147,17 +147,34 @@ def run_measured(
     return proc.returncode, wall, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
 
 
-def training_data_dir(langs: Sequence[str]) -> Path:
-    """A directory of symlinks: the chosen languages' folders + shared files."""
+def training_data_dir(langs: Sequence[str], sample: int = 1) -> Path:
+    """The chosen languages' training data (+ shared files) in one directory.
+
+    ``sample=1``: symlinks to the real folders. ``sample=N``: every N-th example of each intent
+    in each file (deterministic), written as Rasa YAML, so a slow baseline (Rasa's default
+    pipeline) and ours can be compared in one run on the same, smaller data.
+    """
+    import yaml
+
     data = WORK / "data"
-    if data.exists():
-        for p in data.iterdir():
-            p.unlink()
+    shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True, exist_ok=True)
     for lang in langs:
         src = NLU_DIR / lang
-        if src.is_dir():
+        if not src.is_dir():
+            continue
+        if sample == 1:
             (data / lang).symlink_to(src)
+            continue
+        (data / lang).mkdir()
+        for path in sorted(src.glob("*.yml")):
+            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for block in content.get("nlu", []):
+                if "examples" in block:
+                    lines = [line for line in block["examples"].splitlines() if line.strip().startswith("- ")]
+                    block["examples"] = "".join(line.strip() + "\n" for line in lines[::sample])
+            (data / lang / path.name).write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False),
+                                                 encoding="utf-8")
     for shared in NLU_DIR.glob("*.yml"):
         (data / shared.name).symlink_to(shared)
     return data
@@ -298,10 +315,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--langs", default=",".join(ALL_LANGS))
     ap.add_argument("--out", help="write the markdown results here as well")
     ap.add_argument("--variants", default="ours,default",
-                    help="ours, default, nonorm, nodigraph, char1-4, char2-4, char3-5, "
-                         "notransformer, epochs40, epochs100, spacy")
+                    help="ours, default (rasa init), diet (our previous DIET pipeline), nonorm, "
+                         "nodigraph, char1-4, char2-4, char3-5, char2-6, words")
     ap.add_argument("--variant", action="append", default=[], metavar="NAME=CONFIG",
                     help="an extra config to train and evaluate")
+    ap.add_argument("--sample", type=int, default=1, metavar="N",
+                    help="train on every N-th example of each intent (same sample for every variant)")
     ap.add_argument("--write-default-config", action="store_true",
                     help="(re)generate bench/default_config.yml from the installed rasa")
     ap.add_argument("--_evaluate", help=argparse.SUPPRESS)
@@ -318,7 +337,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     langs = [lang for lang in langs if (HELDOUT_DIR / f"{lang}.yml").exists()]
     if not langs:
         raise SystemExit(f"no held-out files for the chosen languages in {HELDOUT_DIR}")
-    data = training_data_dir(langs)
+    data = training_data_dir(langs, args.sample)
     variants = resolve_variants([v for v in args.variants.split(",") if v], args.variant)
 
     results: Dict[str, Dict] = {}
@@ -335,7 +354,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     notes = confusion_notes(results, variants[0][0])
     report = (
         f"Held-out intent macro-F1 per language (data/heldout/<lang>.yml), trained on "
-        f"data/nlu/{{{','.join(langs)}}}; {time.strftime('%Y-%m-%d %H:%M')}, "
+        f"data/nlu/{{{','.join(langs)}}}"
+        + (f" (every {args.sample}th example of each intent, the same for every variant)" if args.sample > 1 else "")
+        + f"; {time.strftime('%Y-%m-%d %H:%M')}, "
         f"{os.cpu_count()} CPU cores.\n\n{table}\n\n"
         f"Per language, {variants[0][0]}:\n{notes}\n"
     )

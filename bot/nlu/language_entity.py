@@ -12,7 +12,6 @@ lernen" may carry `de` and still be a language-course need.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -34,25 +33,14 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.normalise import normalise_text
-
-_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+from bot.nlu.normalise import normalise_text, strip_arabic_proclitics
 
 ENTITY = "language"
 NAMES_FILE = "language_names.json"
 MIN_STEM = 4  # shorter words must match exactly ("ru" is no stem of anything)
-# Arabic writes the article and some prepositions onto the word: بالعربي, العربية, وبالعربي.
-_ARABIC_PROCLITICS = re.compile(r"^و?(?:بال|لل|ال|ب)(?=\w{3})")
-
-
-def core(word: str) -> str:
-    """The word without an Arabic article or preposition written onto it."""
-    return _ARABIC_PROCLITICS.sub("", word) if _ARABIC_SCRIPT.search(word) else word
-
-
 def stem_match(word: str, name: str) -> int:
     """Length of the shared stem when ``word`` is an inflected form of ``name``, else 0."""
-    word, name = core(word), core(name)
+    word, name = strip_arabic_proclitics(word), strip_arabic_proclitics(name)
     if word == name:
         return len(word) + 1  # an exact match beats any stem
     shared = 0

@@ -210,3 +210,24 @@ def _join_persian_affixes(
 def normalise_text(text: Optional[str], options: NormalisationOptions = DEFAULT_OPTIONS) -> str:
     """The normalised tokens joined by spaces (for debugging and tests)."""
     return " ".join(t.text for t in normalise_tokens(text, options))
+
+
+# Arabic writes the article, some prepositions and "and" onto the word: بالعربي, العربية,
+# وبالعربي, للجوب سنتر. Stripped (when three letters stay) to compare stems; run on normalised
+# words (ك is already ک).
+_ARABIC_PROCLITICS = regex.compile(r"^(?:و|ف)?(?:بال|وال|لل|ال|ب|ل|ک)(?=\w{3})")
+
+
+def strip_arabic_proclitics(word: str) -> str:
+    """The normalised word without an Arabic article or preposition written onto it."""
+    return _ARABIC_PROCLITICS.sub("", word) if _is_arabic_script(word) else word
+
+
+def word_prefixes(text: str, length: int) -> List[str]:
+    """The first ``length`` letters of each normalised word (Arabic proclitics stripped first).
+
+    A truncation stemmer that works in every script without a word list: "wohnungen",
+    "wohnungssuche" and "wohnung" share "wohn"; "квартиру", "квартира" share "квар"; Turkish
+    suffix chains ("evimizden", "evde") keep their stem's start.
+    """
+    return [strip_arabic_proclitics(word)[:length] for word in text.split()]

@@ -358,3 +358,19 @@ def test_language_entity_keeps_the_original_span(parse):
 def test_words_that_are_no_language_name_give_no_entity(parse):
     assert not parse("ich suche arbeit in münster").get("entities")
     assert not parse("по дому").get("entities")
+
+
+@pytest.mark.parametrize(
+    "text, prefixes",
+    [
+        ("wohnungen wohnungssuche", ["wohn", "wohn"]),
+        ("квартиру квартира", ["квар", "квар"]),
+        ("بالعربی العربیه وبالعربی", ["عربی", "عربی", "عربی"]),
+        ("بیت", ["بیت"]),  # too short to lose a letter to a proclitic
+        ("evimizden ev", ["evim", "ev"]),
+    ],
+)
+def test_word_prefixes_share_a_stem_across_inflections(text, prefixes):
+    from bot.nlu.normalise import word_prefixes
+
+    assert word_prefixes(text, 4) == prefixes
