@@ -15,12 +15,15 @@ API_TESTS   := $(wildcard tests/api tests/ui tests/channels tests/e2e)
 export RASA_TELEMETRY_ENABLED := false
 export UV_NO_PROGRESS := 1
 
-.PHONY: help env browser run test train validate lock bench clean
+.PHONY: help env browser run test train evaluate deploy-model retrain validate lock bench clean
 
 help:
 	@echo "make run       install what is missing, train if the data changed, start every part"
 	@echo "make test      install what is missing and run the whole suite"
 	@echo "make train     (re)train the assistant if its data changed"
+	@echo "make evaluate  per-language intent report of models/latest on the held-out sets, against the model before"
+	@echo "make deploy-model  load models/latest into the running Rasa server unless it is worse (FORCE=1 anyway)"
+	@echo "make retrain   train + evaluate + deploy-model: one command after reviewing the inbox"
 	@echo "make validate  rasa data validate + the project's data checks"
 	@echo "make bench     run the benchmarks in bench/"
 	@echo "make lock      re-resolve requirements/*.in into the pinned requirements/*.lock"
@@ -49,6 +52,19 @@ lock: | $(UV)
 train: env
 	$(RASA_PY) -m scripts.train
 
+# Operators (docs/nlu.md, "Operators: review, retrain, reload"). The Rasa server of `make run` is
+# found at WEGWEISER_RASA_URL (default http://127.0.0.1:5005) with its development token.
+evaluate: env
+	$(RASA_PY) -m scripts.evaluate
+
+deploy-model: env
+	$(RASA_PY) -m scripts.deploy_model $(if $(FORCE),--force)
+
+retrain: env
+	$(RASA_PY) -m scripts.train
+	$(RASA_PY) -m scripts.evaluate
+	$(RASA_PY) -m scripts.deploy_model $(if $(FORCE),--force)
+
 validate: env
 	$(RASA_PY) -m scripts.train --validate-only
 
@@ -66,6 +82,7 @@ test: env train browser
 
 bench: env train
 	$(API_PY) -m bench.api_bench
+	$(API_PY) -m bench.turn_bench
 	$(RASA_PY) -m bench.nlu_eval --out docs/nlu-results.md
 
 clean:

@@ -30,7 +30,7 @@ class Delivery:
     result: Optional[Dict[str, Any]] = None
 
 
-_PATHS = {"intake": "/api/intakes", "erasure": "/api/erasure"}
+_PATHS = {"intake": "/api/intakes", "erasure": "/api/erasure", "review_item": "/api/review-items"}
 
 
 class CaseApi:

@@ -166,6 +166,11 @@ INTAKE_SLOTS: tuple[str, ...] = (
 #: Optional slots (contract: "optional").
 OPTIONAL_SLOTS: frozenset[str] = frozenset({SLOT_NICKNAME, SLOT_DISTRICT})
 
+#: Extension (issue 7), not one of the contract's intake slots: the separate, optional consent
+#: that the person's messages may be used, without names and numbers, to improve the assistant.
+#: Asked once, right after a "yes" to ``consent``; anything but ``True`` means no.
+SLOT_CONSENT_IMPROVE = "consent_improve"
+
 RECEIVES_BENEFITS: tuple[str, ...] = ("buergergeld", "asylblg", "sgb12", "none", "unknown")
 
 RESIDENCE_STATUS: tuple[str, ...] = (

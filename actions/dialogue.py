@@ -10,7 +10,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers
+from actions import answers, review
 from actions.case_api import case_api
 from actions.contract import CONTACT_CHANNELS_WITH_VALUE, NEED_INTENTS
 from actions.conversation import channel_of, language_of, latest_intent, latest_text, need_intents, needs_of
@@ -56,6 +56,7 @@ def intake_record(
     """The contract's intake record (docs/interfaces.md), from what the person confirmed."""
     age = _slot(tracker, "age")
     channel = _slot(tracker, "contact_channel") or "chat"
+    improve = review.may_improve(tracker)
     return {
         "conversation_id": tracker.sender_id,
         "channel": channel_of(tracker),
@@ -64,8 +65,9 @@ def intake_record(
             "given": True,
             "given_at": tracker.get_slot("consent_at"),
             "text_version": settings.consent_text_version,
-            "improve_service": False,
+            "improve_service": improve,
         },
+        "consent_improve": improve,
         "nickname": _slot(tracker, "nickname"),
         "age": int(age) if age is not None else None,
         "receives_benefits": _slot(tracker, "receives_benefits") or "unknown",
@@ -184,6 +186,7 @@ class ActionRequestHuman(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         events: List[EventType] = [SlotSet("human_requested", True)]
+        await review.report_handover(tracker)  # with consent_improve: the inbox learns from it
         if tracker.active_loop_name == FORM:
             dispatcher.utter_message(response="utter_human_after_questions")
             return events  # the rule continues the form; the flag travels with the intake
@@ -222,6 +225,7 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        await review.report_fallback(tracker)  # with consent_improve: an operator can label it
         misses = int(tracker.get_slot("fallback_misses") or 0) + 1
         if misses >= 2:
             dispatcher.utter_message(response="utter_offer_human")

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import answers
+from actions import answers, review
 from actions.contract import CONTACT_CHANNELS_WITH_VALUE, RECEIVES_BENEFITS, RESIDENCE_STATUS, CONTACT_CHANNELS
 from actions.conversation import language_of, latest_intent, latest_text, need_intents, needs_of
 from actions.i18n import label
@@ -63,6 +63,16 @@ class ValidateIntakeForm(FormValidationAction):
         if answer:
             return {"consent": True, "consent_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         return {"consent": False, "consent_at": None}
+
+    async def validate_consent_improve(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        """The separate, optional consent (asked only after a yes to `consent`): no unless a clear yes."""
+        text = latest_text(tracker)
+        answer = False if answers.is_skip(text) else answers.yes_or_no(text, latest_intent(tracker))
+        if answer is None:
+            return self._retry("consent_improve", "utter_consent_unclear", dispatcher, tracker)
+        if answer:
+            await review.report_on_agreement(tracker)  # what they wrote before the yes
+        return {"consent_improve": answer}
 
     def _optional_text(self, slot: str, limit: int, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
         text = latest_text(tracker)

@@ -1,8 +1,9 @@
 """The action server's outbox: nothing the person confirmed is lost when the case API is down.
 
-An intake (or an erasure request) is written here, durably, before the person is told it was
-passed on; it is then sent with its idempotency key until the case API accepts it. The case API
-treats a repeated key as the same intake, so a retry after a crash never creates a duplicate.
+An intake (or an erasure request, or a review item for the operators' inbox) is written here,
+durably, before the person is told it was passed on; it is then sent with its idempotency key
+until the case API accepts it. The case API treats a repeated key as the same intake, so a retry
+after a crash never creates a duplicate.
 """
 from __future__ import annotations
 
@@ -87,11 +88,17 @@ class Outbox:
             row = db.execute("SELECT result FROM outbox WHERE key = ? AND delivered_at IS NOT NULL", (key,)).fetchone()
         return json.loads(row[0]) if row and row[0] else None
 
+    def has(self, key: str) -> bool:
+        """Whether anything was ever written under this key (delivered or still waiting)."""
+        with self._lock, self._connect() as db:
+            return db.execute("SELECT 1 FROM outbox WHERE key = ?", (key,)).fetchone() is not None
+
     def forget_conversation(self, conversation_id: str) -> int:
-        """Drop undelivered intakes of a conversation whose person asked for deletion."""
+        """Drop what is still waiting of a conversation whose person asked for deletion (intakes,
+        review items), except the erasure request itself."""
         removed = 0
         for entry in self.pending(limit=10_000):
-            if entry.kind == "intake" and entry.body.get("conversation_id") == conversation_id:
+            if entry.kind != "erasure" and entry.body.get("conversation_id") == conversation_id:
                 with self._lock, self._connect() as db:
                     removed += db.execute("DELETE FROM outbox WHERE key = ?", (entry.key,)).rowcount
         return removed

@@ -18,11 +18,21 @@ SOURCE = REPO_ROOT / "bot" / "domain"
 TARGET = REPO_ROOT / "build" / "domain"
 
 
+def escape_payload(button: Dict[str, Any]) -> Dict[str, Any]:
+    """Rasa fills {slot} placeholders into button payloads too; a payload's JSON braces
+    (`/inform{"answer": "skip"}`) are doubled so they come back unchanged instead of failing the
+    fill on every turn (an error log that quoted the response and its slots: the person's words)."""
+    payload = str(button.get("payload", ""))
+    return {**button, "payload": payload.replace("{", "{{").replace("}", "}}")}
+
+
 def response_variations(catalog: Dict[str, Dict[str, Dict[str, Any]]]) -> Dict[str, list]:
     responses: Dict[str, list] = {}
     for lang, texts in catalog.items():
         for name, variation in texts["responses"].items():
             variation = dict(variation)
+            if "buttons" in variation:
+                variation["buttons"] = [escape_payload(button) for button in variation["buttons"]]
             variation["condition"] = [{"type": "slot", "name": "language", "value": lang}]
             responses.setdefault(name, []).append(variation)
     return dict(sorted(responses.items()))

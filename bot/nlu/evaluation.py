@@ -9,7 +9,10 @@ on). A trained model parses every example; per language we report
   threshold that the dialogue uses to ask back);
 * ``f1_strict``: macro-F1 counting every ``nlu_fallback`` as an error;
 * ``fallback_rate``: the share of held-out messages that would be asked back;
-* the most frequent confusion pairs (true intent -> predicted intent).
+* the most frequent confusion pairs (true intent -> predicted intent);
+* precision, recall, F1 and support per intent, and the confusion matrix over the
+  intents of the held-out set plus whatever else was predicted (``scripts/evaluate.py``
+  writes them as a report and a PNG per language).
 
 Macro-F1 averages over the intents present in that language's held-out set;
 predictions of other labels count as errors (false negatives).
@@ -20,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -59,6 +62,16 @@ class LanguageResult:
     per_intent_f1: Dict[str, float] = field(default_factory=dict)
     confusions: List[Tuple[Tuple[str, str], int]] = field(default_factory=list)
     errors: List[Tuple[str, str, str]] = field(default_factory=list)  # text, true, pred
+    # {intent: {"precision", "recall", "f1", "support"}} over the intents of the held-out set
+    per_intent: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    labels: List[str] = field(default_factory=list)  # rows and columns of `matrix`
+    matrix: List[List[int]] = field(default_factory=list)  # matrix[true][predicted] counts
+
+    def as_dict(self) -> Dict:
+        """JSON-ready (confusions as [true, predicted, count])."""
+        data = asdict(self)
+        data["confusions"] = [[t, p, c] for (t, p), c in self.confusions]
+        return data
 
 
 def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> Tuple[float, Dict[str, float]]:
@@ -71,6 +84,32 @@ def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> Tuple[float, Dict[
     per = f1_score(y_true, y_pred, labels=labels, average=None, zero_division=0)
     scores = {label: float(s) for label, s in zip(labels, per)}
     return float(sum(scores.values()) / len(scores)), scores
+
+
+def intent_scores(y_true: Sequence[str], y_pred: Sequence[str]) -> Dict[str, Dict[str, float]]:
+    """Precision, recall, F1 and support per intent of ``y_true`` (the intents macro-F1 averages)."""
+    from sklearn.metrics import precision_recall_fscore_support
+
+    labels = sorted(set(y_true))
+    if not labels:
+        return {}
+    precision, recall, f1, support = precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, average=None, zero_division=0
+    )
+    return {
+        label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(n)}
+        for label, p, r, f, n in zip(labels, precision, recall, f1, support)
+    }
+
+
+def confusion(y_true: Sequence[str], y_pred: Sequence[str]) -> Tuple[List[str], List[List[int]]]:
+    """(labels, matrix[true][predicted]) over every intent that was expected or predicted."""
+    from sklearn.metrics import confusion_matrix
+
+    labels = sorted(set(y_true) | set(y_pred))
+    if not labels:
+        return [], []
+    return labels, confusion_matrix(y_true, y_pred, labels=labels).tolist()
 
 
 def top_intent(parse: Dict) -> Tuple[str, str]:
@@ -95,6 +134,7 @@ def score_language(
     confusions = Counter((t, p) for t, p in zip(y_true, tops) if t != p)
     errors = [(text, t, p) for (text, t), p in zip(examples, tops) if t != p]
     fallback = sum(1 for f in finals if f == FALLBACK_INTENT)
+    labels, matrix = confusion(y_true, tops)
     return LanguageResult(
         lang=lang,
         n=len(examples),
@@ -104,6 +144,9 @@ def score_language(
         per_intent_f1=per_intent,
         confusions=confusions.most_common(),
         errors=errors,
+        per_intent=intent_scores(y_true, tops),
+        labels=labels,
+        matrix=matrix,
     )
 
 

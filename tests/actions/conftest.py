@@ -14,7 +14,7 @@ from actions.case_api import CaseApi
 from actions.settings import Settings
 
 DOMAIN: Dict[str, Any] = {"slots": {}, "forms": {"intake_form": {"required_slots": [
-    "consent", "nickname", "age", "receives_benefits", "residence_status", "district",
+    "consent", "consent_improve", "nickname", "age", "receives_benefits", "residence_status", "district",
     "contact_channel", "contact_value", "intake_confirmed"]}}}
 
 
@@ -28,6 +28,7 @@ def make_tracker(
     metadata: Optional[Dict[str, Any]] = None,
     entities: Optional[List[Dict[str, Any]]] = None,
     sender_id: str = "conversation-1",
+    events: Optional[List[Dict[str, Any]]] = None,
 ) -> Tracker:
     intent_dict = {"name": intent, "confidence": confidence} if intent else {}
     latest = {
@@ -40,7 +41,7 @@ def make_tracker(
     all_slots = {"language": "de", "requested_slot": None}
     all_slots.update(slots or {})
     return Tracker(
-        sender_id, all_slots, latest, [], False, None,
+        sender_id, all_slots, latest, events or [], False, None,
         {"name": active_loop} if active_loop else {}, "action_listen",
     )
 
@@ -66,6 +67,10 @@ class FakeCaseApi:
                               "auth": request.headers.get("Authorization")})
         if request.url.path == "/api/erasure":
             return httpx.Response(200, json={"deleted_intakes": 1})
+        if request.url.path == "/api/review-items":
+            known = key in self.stored
+            stored = self.stored.setdefault(key, {**body, "id": len(self.stored) + 1})
+            return httpx.Response(200 if known else 201, json={"id": stored["id"]})
         stored = self.stored.setdefault(key, {**body, "id": f"intake-{len(self.stored) + 1}"})
         return httpx.Response(201, json=stored)
 

@@ -65,8 +65,9 @@ def test_a_whole_intake_in_ukrainian_through_telegram(telegram_bridge, fake_tele
 
     consent = person.expect_button("/affirm", person.write("шукаю квартиру в мюнстері"))
     assert expected("uk", "utter_ask_consent") in consent["text"]
-    nickname = person.expect_button('/inform{"answer": "skip"}', person.press(consent, "/affirm"))
+    improve = person.expect_text(expected("uk", "utter_ask_consent_improve"), person.press(consent, "/affirm"))
     assert [title for title, _ in consent["buttons"]][0] != "/affirm"  # a title, not the payload, is shown
+    nickname = person.expect_button('/inform{"answer": "skip"}', person.press(improve, "/deny"))
 
     age_question = person.expect_text(expected("uk", "utter_ask_age"), person.press(nickname, '/inform{"answer": "skip"}'))
     assert not age_question["buttons"]

@@ -94,6 +94,8 @@ def test_a_whole_intake_in_arabic_right_to_left(stack: Stack, staff: Staff, chro
     chat.press("/affirm")
     # The pressed button's title is shown as the person's message, not its payload.
     assert page.locator("#log li.message.person").last.inner_text().endswith(page.locator("button[aria-pressed=true]").last.inner_text())
+    chat.wait_for_text(expected("ar", "utter_ask_consent_improve"))
+    chat.press("/deny")
     chat.press('/inform{"answer": "skip"}')
     chat.wait_for_text(expected("ar", "utter_ask_age"))
     chat.write("34")
@@ -136,7 +138,7 @@ def test_german_at_phone_width_with_reload(stack: Stack, chromium, tmp_path: Pat
     page.locator("body[data-ready=true]").wait_for()
     page.locator("#log li.message.person", has_text="Ich suche eine Wohnung").wait_for()
     chat.press("/affirm")
-    chat.wait_for_text(expected("de", "utter_ask_nickname"))
+    chat.wait_for_text(expected("de", "utter_ask_consent_improve"))
     context.close()
 
 

@@ -1,15 +1,29 @@
 """The real servers (Rasa, action server, case API) on free ports, once per test session."""
 from __future__ import annotations
 
+import os
 import secrets
+import subprocess
 import time
 from typing import Dict, List
+from unittest import mock
 
 import httpx
 import pytest
 
 from actions.i18n import load_catalog
-from scripts.stack import Stack
+from scripts.stack import API_BIN, REPO_ROOT, Stack
+
+
+class IsolatedStack(Stack):
+    """Built from the process environment without its WEGWEISER_* variables: other suites
+    set theirs at import (tests/api: WEGWEISER_ENV=test, its own database), and the stack
+    must not inherit them. Its own settings go in env_overrides."""
+
+    def environment(self) -> Dict[str, str]:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("WEGWEISER_")}
+        with mock.patch.dict(os.environ, clean, clear=True):
+            return super().environment()
 
 
 class Chat:
@@ -50,6 +64,17 @@ class Staff:
 
     def get(self, path: str, **kwargs) -> httpx.Response:
         return self.client.get(path, **kwargs)
+
+    @classmethod
+    def create(cls, stack: Stack, username: str, role: str = "case_manager", organisation: str | None = "caritas") -> "Staff":
+        """A new login in the stack's case API (api.cli create-user), logged in."""
+        password = secrets.token_urlsafe(16)
+        subprocess.run(
+            [str(API_BIN / "python"), "-m", "api.cli", "create-user", "--username", username,
+             "--role", role, *(["--organisation", organisation] if organisation else []), "--password-stdin"],
+            input=password.encode(), cwd=REPO_ROOT, env=stack.environment(), check=True,
+        )
+        return cls(stack, username, password)
 
 
 # The `stack` and `staff` fixtures live in tests/conftest.py: one stack per session, shared

@@ -5,7 +5,6 @@ tests/conftest.py is left alone).
 """
 from __future__ import annotations
 
-import os
 import secrets
 import signal
 import sqlite3
@@ -16,27 +15,17 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Dict, Iterator, List, Tuple
-from unittest import mock
 
 import httpx
 import pytest
 
 from scripts.stack import API_BIN, REPO_ROOT, Stack
-from tests.e2e.conftest import Chat, Staff, expected
+from tests.e2e.conftest import Chat, IsolatedStack, Staff, expected
 
 ACTIONS, RASA, API = "action server", "Rasa server", "case API and UI"
 CONVERSATIONS = 50
 KILL_AFTER = 25
 TURN_DEADLINE = 120.0  # how long one person keeps retrying a message that got no proper answer
-
-
-class IsolatedStack(Stack):
-    """As in tests/conftest.py: no WEGWEISER_* variable of the test process leaks into the parts."""
-
-    def environment(self) -> Dict[str, str]:
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("WEGWEISER_")}
-        with mock.patch.dict(os.environ, clean, clear=True):
-            return super().environment()
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +148,8 @@ def test_api_down_and_action_server_killed_loses_and_duplicates_nothing(
         chat = Chat(stack, senders[index])
         try:
             say_until(chat, "Ich suche eine Wohnung", expected("de", "utter_ask_consent"))
-            say_until(chat, "/affirm", expected("de", "utter_ask_nickname"))
+            say_until(chat, "/affirm", expected("de", "utter_ask_consent_improve"))
+            say_until(chat, "/deny", expected("de", "utter_ask_nickname"))
             say_until(chat, '/inform{"answer": "skip"}', expected("de", "utter_ask_age"))
             say_until(chat, str(18 + index), expected("de", "utter_ask_receives_benefits"))
             say_until(chat, '/inform{"answer": "buergergeld"}', expected("de", "utter_ask_residence_status"))
@@ -211,7 +201,8 @@ def test_api_down_and_action_server_killed_loses_and_duplicates_nothing(
 def test_rasa_restart_in_the_middle_of_the_form_continues_the_form(own_stack: Stack) -> None:
     chat = Chat(own_stack, f"resilience-form-{secrets.token_hex(4)}")
     assert expected("de", "utter_ask_consent") in chat.texts(chat.say("Ich suche eine Wohnung"))
-    assert expected("de", "utter_ask_nickname") in chat.texts(chat.say("/affirm"))
+    assert expected("de", "utter_ask_consent_improve") in chat.texts(chat.say("/affirm"))
+    assert expected("de", "utter_ask_nickname") in chat.texts(chat.say("/deny"))
     assert expected("de", "utter_ask_age") in chat.texts(chat.say('/inform{"answer": "skip"}'))
 
     own_stack.restart(RASA, timeout=180)

@@ -13,6 +13,7 @@ from tests.e2e.conftest import Chat, Staff, expected, intakes_of
 def test_emergency_in_the_middle_of_the_questions_gives_the_numbers_and_ends_the_form(chat: Chat, staff: Staff) -> None:
     chat.say("Ich suche eine Wohnung")
     chat.say("/affirm")
+    chat.say("/deny")  # no to the improvement question
     replies = chat.texts(chat.say("/emergency"))
     assert "112" in replies and "0800 111 0 111" in replies and "116 016" in replies
     [intake] = intakes_of(staff, chat.sender)
@@ -31,7 +32,7 @@ def test_delete_my_data_removes_the_intake_and_the_conversation(chat: Chat, staf
     import httpx
 
     chat.say("I need a flat")
-    for answer in ("/affirm", '/inform{"answer": "skip"}', "30", '/inform{"answer": "none"}',
+    for answer in ("/affirm", "/deny", '/inform{"answer": "skip"}', "30", '/inform{"answer": "none"}',
                    '/inform{"answer": "unknown"}', '/inform{"answer": "skip"}', '/inform{"answer": "chat"}', "/affirm"):
         chat.say(answer)
     assert len(intakes_of(staff, chat.sender)) == 1
@@ -59,7 +60,7 @@ def test_odd_input_gets_a_sensible_reply(chat: Chat, message: str) -> None:
 
 def test_asking_for_a_person_after_the_intake_sends_a_flagged_intake(chat: Chat, staff: Staff) -> None:
     chat.say("I need a flat")
-    for answer in ("/affirm", '/inform{"answer": "skip"}', "41", '/inform{"answer": "none"}',
+    for answer in ("/affirm", "/deny", '/inform{"answer": "skip"}', "41", '/inform{"answer": "none"}',
                    '/inform{"answer": "residence_permit"}', '/inform{"answer": "skip"}', '/inform{"answer": "chat"}', "/affirm"):
         chat.say(answer)
     replies = chat.texts(chat.say("/request_human"))

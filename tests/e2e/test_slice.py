@@ -8,7 +8,8 @@ def test_german_housing_need_becomes_an_intake(chat: Chat, staff: Staff) -> None
     replies = chat.texts(chat.say("Ich suche eine Wohnung"))
     assert "Wohnung" in replies and "Darf ich Ihre Antworten speichern" in replies
 
-    assert "Wie dürfen wir Sie nennen" in chat.texts(chat.say("/affirm"))
+    assert "Noch eine freiwillige Frage" in chat.texts(chat.say("/affirm"))  # consent_improve, default no
+    assert "Wie dürfen wir Sie nennen" in chat.texts(chat.say("nein"))
     assert "Wie alt sind Sie" in chat.texts(chat.say('/inform{"answer": "skip"}'))
     assert "Bekommen Sie Geld vom Amt" in chat.texts(chat.say("34"))
     assert "Aufenthaltspapier" in chat.texts(chat.say("ich bekomme Bürgergeld"))
@@ -24,6 +25,7 @@ def test_german_housing_need_becomes_an_intake(chat: Chat, staff: Staff) -> None
     assert intake["age"] == 34
     assert intake["receives_benefits"] == "buergergeld"
     assert intake["consent"]["given"] is True
+    assert intake["consent_improve"] is False
     assert [need["text"] for need in intake["needs"]] == ["Ich suche eine Wohnung"]
     assert intake["needs"][0]["intent"] == "need_housing"
     assert "basic_needs" in [goal["code"] for goal in intake["goals"]]

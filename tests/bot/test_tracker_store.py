@@ -1,0 +1,137 @@
+"""The tracker store never forgets silently: a failed read or write reaches the person (offline, fast).
+
+The database is made unwritable the way another process does it: a connection of the test
+holds SQLite's write lock (`BEGIN IMMEDIATE`; `BEGIN EXCLUSIVE` also keeps readers out). File
+permissions would not do: the tests may run as root, whom they do not stop. The store waits
+0.1 s for the lock here instead of SQLite's 5 s (the `timeout` query of its URL).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import sqlalchemy.exc
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
+
+from actions.i18n import label
+from bot.channels.rest import StoreAwareRestInput, telling_when_not_saved
+from bot.tracker_store import ErasableSQLTrackerStore, watch
+
+DOMAIN = Domain.from_dict({
+    "slots": {
+        "language": {"type": "text", "influence_conversation": False, "mappings": [{"type": "custom"}]},
+        "erasure_requested": {"type": "bool", "influence_conversation": False, "mappings": [{"type": "custom"}]},
+    },
+})
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "tracker.db"
+
+
+@pytest.fixture
+def store(db: Path) -> ErasableSQLTrackerStore:
+    return ErasableSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db), query={"timeout": "0.1"})
+
+
+@contextlib.contextmanager
+def locked(db: Path, how: str = "IMMEDIATE") -> Iterator[None]:
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute(f"BEGIN {how}")
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+async def tracker_of(store: ErasableSQLTrackerStore, sender: str, language: str, text: str = "أحتاج سكن"):
+    tracker = await store.get_or_create_tracker(sender)
+    tracker.update(SlotSet("language", language))
+    tracker.update(UserUttered(text))
+    return tracker
+
+
+async def test_a_failed_write_is_recorded_for_the_turn_and_not_kept_in_memory(store, db) -> None:
+    tracker = await tracker_of(store, "person-1", "ar")
+    fail_safe = FailSafeTrackerStore(store)
+    with watch("person-1") as turn, locked(db):
+        await fail_safe.save(tracker)  # does not raise: the failure is the turn's
+    assert turn.notice == "store.not_saved" and turn.language == "ar"
+    assert fail_safe._fallback_tracker_store is None  # no silent in-memory copy
+    assert len((await store.retrieve("person-1")).events) < len(tracker.events)  # really not stored
+
+
+async def test_a_write_that_works_records_nothing(store) -> None:
+    tracker = await tracker_of(store, "person-2", "uk")
+    with watch("person-2") as turn:
+        await store.save(tracker)
+    assert turn.notice is None
+    assert len((await store.retrieve("person-2")).events) == len(tracker.events)
+
+
+async def test_the_answer_ends_with_the_notice_in_the_persons_language(store, db) -> None:
+    tracker = await tracker_of(store, "person-3", "fa")
+    fail_safe = FailSafeTrackerStore(store)
+
+    async def handle_message(message: UserMessage) -> None:  # what Rasa's agent does, in short
+        await message.output_channel.send_text_message(message.sender_id, "the assistant's answer")
+        await fail_safe.save(tracker)
+
+    collector = CollectingOutputChannel()
+    with locked(db):
+        await telling_when_not_saved(handle_message)(UserMessage("سلام", collector, "person-3"))
+    assert [m["text"] for m in collector.messages] == ["the assistant's answer", label("fa", "store.not_saved")]
+
+
+async def test_a_streamed_answer_gets_the_notice_before_it_ends(store, db) -> None:
+    tracker = await tracker_of(store, "person-7", "uk", "мені потрібне житло")
+
+    async def handle_message(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "the assistant's answer")
+        await store.save(tracker)
+
+    queue: asyncio.Queue = asyncio.Queue()
+    with locked(db):  # what the REST channel does for ?stream=true
+        await StoreAwareRestInput.on_message_wrapper(telling_when_not_saved(handle_message), "мені потрібне житло",
+                                                     queue, "person-7", "rest", None)
+    streamed = [queue.get_nowait() for _ in range(queue.qsize())]
+    assert [m["text"] if isinstance(m, dict) else m for m in streamed] == [
+        "the assistant's answer", label("uk", "store.not_saved"), "DONE"]
+
+
+async def test_a_failed_deletion_is_told_as_such(store, db) -> None:
+    tracker = await tracker_of(store, "person-4", "tr")
+    await store.save(tracker)
+    tracker.update(SlotSet("erasure_requested", True))
+    collector = CollectingOutputChannel()
+
+    async def handle_message(message: UserMessage) -> None:
+        await store.save(tracker)
+
+    with locked(db):
+        await telling_when_not_saved(handle_message)(UserMessage("verilerimi sil", collector, "person-4"))
+    assert [m["text"] for m in collector.messages] == [label("tr", "store.not_erased")]
+    assert await store.retrieve("person-4") is not None  # nothing was deleted, and the person knows
+
+
+async def test_a_failed_read_is_recorded_too(store, db) -> None:
+    await store.save(await tracker_of(store, "person-5", "de"))
+    with watch("person-5") as turn, locked(db, "EXCLUSIVE"):
+        assert await FailSafeTrackerStore(store).retrieve("person-5") is None  # Rasa would start afresh
+    assert turn.notice == "store.not_saved" and turn.language is None  # told in German, the default
+
+
+async def test_outside_a_watched_turn_rasa_handles_the_error_as_before(store, db) -> None:
+    tracker = await tracker_of(store, "person-6", "en")
+    with watch("someone-else") as other, locked(db), pytest.raises(sqlalchemy.exc.OperationalError):
+        await store.save(tracker)
+    assert other.notice is None
