@@ -12,12 +12,11 @@ lernen" may carry `de` and still be a language-course need.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import (
@@ -34,9 +33,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.normalise import normalise_text, strip_arabic_proclitics
+from bot.nlu.stored import StoredComponent
 
 ENTITY = "language"
-NAMES_FILE = "language_names.json"
 MIN_STEM = 4  # shorter words must match exactly ("ru" is no stem of anything)
 def stem_match(word: str, name: str) -> int:
     """Length of the shared stem when ``word`` is an inflected form of ``name``, else 0."""
@@ -64,8 +63,10 @@ def find_language(word: str, names: Dict[str, str]) -> Optional[str]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class LanguageNameExtractor(GraphComponent, EntityExtractorMixin):
+class LanguageNameExtractor(StoredComponent, EntityExtractorMixin):
     """Extracts the `language` entity from annotated language names and their inflections."""
+
+    STATE_FILE = "language_names.json"
 
     @classmethod
     def required_components(cls) -> List[Type]:
@@ -75,20 +76,17 @@ class LanguageNameExtractor(GraphComponent, EntityExtractorMixin):
     def get_default_config() -> Dict[Text, Any]:
         return {}
 
-    def __init__(self, model_storage: ModelStorage, resource: Resource, names: Optional[Dict[str, str]] = None):
-        self._model_storage = model_storage
-        self._resource = resource
-        self.names: Dict[str, str] = names or {}
+    @staticmethod
+    def write_state(path: Path, state: Dict[str, str]) -> None:
+        path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "LanguageNameExtractor":
-        return cls(model_storage, resource)
+    @staticmethod
+    def read_state(path: Path) -> Dict[str, str]:
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    @property
+    def names(self) -> Dict[str, str]:
+        return self.state or {}
 
     def train(self, training_data: TrainingData) -> Resource:
         names: Dict[str, str] = {}
@@ -102,26 +100,7 @@ class LanguageNameExtractor(GraphComponent, EntityExtractorMixin):
                 if words:  # "[на русском]": the name is the longest word, not the preposition
                     name = max(words, key=len)
                     names[name] = str(entity.get(ENTITY_ATTRIBUTE_VALUE) or name)
-        self.names = dict(sorted(names.items()))
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / NAMES_FILE).write_text(json.dumps(self.names, ensure_ascii=False), encoding="utf-8")
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "LanguageNameExtractor":
-        try:
-            with model_storage.read_from(resource) as directory:
-                names = json.loads((directory / NAMES_FILE).read_text(encoding="utf-8"))
-        except (ValueError, FileNotFoundError):
-            names = {}
-        return cls(model_storage, resource, names)
+        return self.keep(dict(sorted(names.items())))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -19,14 +19,13 @@ punctuation) gets no intent and confidence 0, which the FallbackClassifier turns
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text, Type
+from pathlib import Path
+from typing import Any, Dict, List, Text, Type
 
 import joblib
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOKENS
@@ -34,10 +33,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.normalise import word_prefixes
+from bot.nlu.stored import StoredComponent
 
 logger = logging.getLogger(__name__)
 
-MODEL_FILE = "linear_intent_classifier.joblib"
 
 
 def normalised_text(message: Message) -> str:
@@ -64,7 +63,7 @@ def softmax(scores: np.ndarray, sharpness: float) -> np.ndarray:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class LinearIntentClassifier(IntentClassifier, GraphComponent):
+class LinearIntentClassifier(StoredComponent, IntentClassifier):
     """Intent classification with a linear SVM on TF-IDF word and character n-grams."""
 
     @classmethod
@@ -90,27 +89,15 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             "ranking_length": 10,
         }
 
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        pipeline: Optional[Any] = None,
-    ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self.pipeline = pipeline  # (vectoriser, svm) once trained
+    STATE_FILE = "linear_intent_classifier.joblib"
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "LinearIntentClassifier":
-        return cls(config, model_storage, resource)
+    @staticmethod
+    def write_state(path: Path, state: Any) -> None:
+        joblib.dump(state, path)
+
+    @staticmethod
+    def read_state(path: Path) -> Any:
+        return joblib.load(path)
 
     def _new_pipeline(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -144,21 +131,19 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             return self._resource
         pipeline = self._new_pipeline()
         pipeline.fit([t for t, _ in kept], [i for _, i in kept])
-        self.pipeline = pipeline
-        self.persist()
-        return self._resource
+        return self.keep(pipeline)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = normalised_text(message)
-            if self.pipeline is None or not text:
+            if self.state is None or not text:
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
-            scores = self.pipeline.decision_function([text])[0]
+            scores = self.state.decision_function([text])[0]
             confidences = softmax(scores, float(self.config["sharpness"]))
             order = np.argsort(-confidences)[: int(self.config["ranking_length"])]
-            classes = self.pipeline.classes_
+            classes = self.state.classes_
             # `score`: the one-vs-rest decision value. Above about -0.1 the text also reads as that
             # intent on its own, which is how a second need in one message shows (slot_mappings.py).
             ranking = [
@@ -168,24 +153,3 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
-
-    def persist(self) -> None:
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self.pipeline, directory / MODEL_FILE)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "LinearIntentClassifier":
-        try:
-            with model_storage.read_from(resource) as directory:
-                pipeline = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            logger.warning("LinearIntentClassifier: no trained model in this archive; every message falls back.")
-            pipeline = None
-        return cls(config, model_storage, resource, pipeline)
