@@ -65,8 +65,12 @@ retrain: env
 	$(RASA_PY) -m scripts.evaluate
 	$(RASA_PY) -m scripts.deploy_model $(if $(FORCE),--force)
 
+# On demand, what the suite also checks: Rasa's own validation, then the project's data checks
+# (enough examples per intent and language, no duplicates, no example in two intents, held-out
+# never trained on, every text in every language).
 validate: env
 	$(RASA_PY) -m scripts.train --validate-only
+	$(RASA_PY) -m pytest -q -p no:cacheprovider tests/bot/test_training_data.py tests/bot/test_i18n.py
 
 run: env train
 	$(API_PY) -m scripts.run
