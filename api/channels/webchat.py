@@ -123,7 +123,10 @@ class ChatMessage(BaseModel):
 
 
 class ChatInput(BaseModel):
-    text: str = Field(min_length=1, max_length=20_000)
+    # No length bounds here: an empty or too long message gets a notice in the person's language
+    # (post_message) instead of a validation error the page could only show as "offline"; the
+    # API's body size limit still caps what is read.
+    text: str
     # The language picked on the page; sent once after a choice, an explicit choice for the assistant.
     language: Language | None = None
     # The page's language; a hint the assistant uses when the message itself does not tell.
@@ -159,7 +162,7 @@ async def post_message(body: ChatInput, request: Request, response: Response, se
     language = texts.first_supported(body.language, body.language_hint)
     text = body.text.strip()
     if not text:
-        return ChatReply(accepted=False)
+        return ChatReply(accepted=False, notice=texts.label(language, "empty"))
     if len(text) > settings.chat_max_chars:
         return ChatReply(accepted=False, notice=texts.label(language, "too_long", max_chars=settings.chat_max_chars))
     metadata = {"channel": "webchat", "message_ref": f"webchat:{uuid.uuid4().hex}"}

@@ -173,12 +173,19 @@ def _only_spacing_between(text: str, a: int, b: int) -> bool:
     return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in gap)
 
 
+# The assistant understands a message from its beginning: a need is told in the first few
+# sentences, and a megabyte pasted into the chat must not hold the Rasa server for minutes
+# (a 1.2 MB message took 113 s to parse before this cap; the whole text is still stored).
+MAX_NLU_CHARS = 4_000
+
+
 def normalise_tokens(
     text: Optional[str], options: NormalisationOptions = DEFAULT_OPTIONS
 ) -> List[NormalisedToken]:
-    """Tokenises and normalises ``text``; may return an empty list."""
+    """Tokenises and normalises the first MAX_NLU_CHARS of ``text``; may return an empty list."""
     if not text:
         return []
+    text = text[:MAX_NLU_CHARS]
     tokens: List[NormalisedToken] = []
     for word, start, end in split_words(text):
         norm = normalise_word(word, options)

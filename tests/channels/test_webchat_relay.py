@@ -271,3 +271,32 @@ def test_without_a_secret_the_webhook_does_not_exist(app, settings: ChannelSetti
     app.dependency_overrides[get_channel_settings] = lambda: polling
     response = TestClient(app).post("/telegram/webhook", json=text_update(5004, 42, "hallo"), headers={SECRET_HEADER: ""})
     assert response.status_code == 404
+
+
+# --- hostile and odd input ------------------------------------------------------------------------
+from tests.hostile import HOSTILE, INVALID_UTF8, MEGABYTE  # noqa: E402
+
+
+@pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_hostile_input_gets_an_answer_or_a_notice_and_never_an_error(app, rasa: FakeRasa, text: str) -> None:
+    client = browser(app)
+    reply = client.post("/chat/messages", json={"text": text, "language": "de"})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    if body["accepted"]:
+        assert rasa.received[-1]["message"] in (text, text.strip())
+    else:
+        assert body["notice"]  # too long, empty: told why, in the chosen language
+        assert rasa.received == []
+    transcript = client.get("/chat")
+    assert transcript.status_code == 200
+    assert "<script>alert(1)</script>" not in transcript.text
+
+
+def test_a_megabyte_message_and_invalid_utf8_are_refused_cleanly(app, rasa: FakeRasa) -> None:
+    client = browser(app)
+    huge = client.post("/chat/messages", json={"text": MEGABYTE, "language": "fa"})
+    assert huge.status_code == 413  # the API's body size limit, before anything is parsed
+    broken = client.post("/chat/messages", content=INVALID_UTF8, headers={"Content-Type": "application/json"})
+    assert 400 <= broken.status_code < 500
+    assert rasa.received == []
