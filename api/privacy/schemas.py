@@ -25,3 +25,5 @@ class ErasureResult(ResponseModel):
 class Export(ResponseModel):
     exported_at: str
     intakes: list[dict[str, Any]]
+    # The conversation's messages kept for the review inbox (masked, as an operator sees them).
+    review_items: list[dict[str, Any]] = []

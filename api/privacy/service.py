@@ -22,15 +22,27 @@ from api.review import service as review
 from api.settings import Settings
 
 
-def export(session: Session, principal: Principal, found: list[Intake]) -> dict:
-    """Everything stored about the person behind these intakes, as plain JSON."""
+def export(session: Session, principal: Principal, found: list[Intake], conversation_id: str | None = None) -> dict:
+    """Everything stored about the person behind these intakes (and their conversation's review
+    items), as plain JSON."""
     records = []
     for intake in found:
         case = session.get(Case, intake.id)
         records.append(_export_one(session, intake, case))
         audit.record(session, principal, "export", "intake", intake.id)
+    items = review.of_conversation(session, conversation_id) if conversation_id else []
+    if items:
+        audit.record(session, principal, "export", "review_items")
     session.commit()
-    return {"exported_at": utcnow().isoformat(), "intakes": records}
+    return {
+        "exported_at": utcnow().isoformat(),
+        "intakes": records,
+        "review_items": [
+            {"at": _iso(item.created_at), "language": item.language, "text": item.text, "source": item.source,
+             "status": item.status}
+            for item in items
+        ],
+    }
 
 
 def _rows(session: Session, model, case_id) -> list:

@@ -51,7 +51,7 @@ def erase_conversation(
 def export_conversation(session: SessionDep, principal: BotPrincipal, body: ErasureRequest) -> Export:
     """Everything stored about the person of a conversation, for the assistant to hand over."""
     found = intakes.intakes_of_conversation(session, body.conversation_id)
-    return Export(**service.export(session, principal, found))
+    return Export(**service.export(session, principal, found, body.conversation_id))
 
 
 @router.get("/api/cases/{case_id}/export", response_model=Export, responses=responses(403, 404, 422))

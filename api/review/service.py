@@ -191,6 +191,12 @@ def discard(session: Session, item_id: int, decided_by: str) -> ReviewItem:
 # --- privacy -----------------------------------------------------------------------------
 
 
+def of_conversation(session: Session, conversation_id: str) -> list[ReviewItem]:
+    """The conversation's review items, oldest first (for the person's data export)."""
+    query = select(ReviewItem).where(ReviewItem.conversation_ref == crypto.lookup_hash(conversation_id))
+    return list(session.scalars(query.order_by(ReviewItem.id)))
+
+
 def erase_of(session: Session, conversation_ids: set[str], case_ids: list) -> int:
     """Delete the items of these conversations and of these cases' routings (not committed)."""
     conditions = []

@@ -136,3 +136,15 @@ def test_retention_deletes_old_closed_cases_and_old_unclaimed_intakes_without_co
     left = {str(i) for i in db.scalars(select(Intake.id))}
     assert left == {old_unclaimed_with_phone, recent}
     assert old_unclaimed_no_contact not in left
+
+
+def test_export_of_a_conversation_includes_its_review_items_masked(new_case, client, as_user, post_review_item):
+    new_case(conversation_id="conv-export-review")
+    assert post_review_item(conversation_id="conv-export-review", text="knurzel, ruf mich an 0176 1234567",
+                            message_id="m-export").status_code == 201
+    post_review_item(conversation_id="someone-else", text="nicht meins", message_id="m-other")
+    export = client.post("/api/privacy/export", json={"conversation_id": "conv-export-review"}, headers=as_user("bot"))
+    assert export.status_code == 200, export.text
+    (item,) = export.json()["review_items"]
+    assert "knurzel" in item["text"] and "1234567" not in item["text"]
+    assert item["source"] == "fallback" and item["status"] == "open"
