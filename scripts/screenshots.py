@@ -98,11 +98,30 @@ def seed(server: LiveServer) -> dict[str, str]:
     return ids
 
 
+# Made-up messages the assistant was unsure about, as the review inbox shows them (masked there).
+REVIEW_ITEMS = [
+    ("ar", "fallback", "need_housing", 0.41, "الغرفة صغيرة كتير وفي رطوبة، اتصل علي 0176 1234567"),
+    ("ar", "fallback", "need_housing", 0.38, "صاحب البيت بدو يطلعنا"),
+    ("de", "fallback", "need_money", 0.44, "Das Amt hat mir einen Brief wegen Rückforderung geschickt, ich heiße Amira"),
+    ("fa", "handover", "need_residence", 0.47, "ترمین اوسلندر را نمی‌گیرم"),
+    ("uk", "fallback", None, None, "🙂 knurzel pöhlwabe"),
+    ("tr", "fallback", "need_work", 0.36, "Bana yazar mısın: mehmet@example.org, iş arıyorum"),
+]
+
+
+def seed_review(server: LiveServer) -> None:
+    for language, source, intent, confidence, text in REVIEW_ITEMS:
+        ranking = [{"name": intent, "confidence": confidence}] if intent else []
+        server.submit_review_item(language=language, source=source, predicted_intent=intent,
+                                  confidence=confidence, ranking=ranking, text=text)
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     server = LiveServer().start()
     try:
         ids = seed(server)
+        seed_review(server)
         with sync_playwright() as playwright:
             # German browser UI, so date fields read TT.MM.JJJJ as for the case managers.
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--lang=de-DE"])
@@ -140,6 +159,8 @@ def main() -> int:
             ops.screenshot(path=OUT / "service-edit.png", full_page=True)
             ops.get_by_role("button", name="Speichern").click()
             ops.screenshot(path=OUT / "service-directory.png", full_page=True)
+            ops.goto(f"{server.url}/ui/review")
+            ops.screenshot(path=OUT / "review-inbox.png", full_page=True)
             browser.close()
     finally:
         server.stop()
