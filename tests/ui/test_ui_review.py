@@ -162,3 +162,13 @@ def test_a_long_list_comes_in_pages(ui, item):
     assert 'href="/ui/review?language=de&amp;intent=need_residence&amp;offset=50"' in first
     second = browser.get("/ui/review?language=de&intent=need_residence&offset=50").text
     assert second.count('class="card review-item"') == 1
+
+
+def test_an_item_without_a_guess_makes_the_operator_choose_an_intent(ui, item):
+    """No intent is preselected when the assistant had no guess, so one click cannot mislabel it."""
+    item_id = item(predicted_intent=None, confidence=None, ranking=[], text="knurzel pöhlwabe")
+    page = ui("operator").get("/ui/review").text
+    select_html = re.search(rf'<select id="absicht-{item_id}"[^>]*>(.*?)</select>', page, re.S)
+    assert select_html and "required" in page[select_html.start():select_html.start() + 80]
+    assert re.search(r'<option value="" selected disabled>', select_html.group(1))
+    assert 'selected>' not in select_html.group(1).replace('<option value="" selected disabled>', "")
