@@ -64,7 +64,7 @@ def softmax(scores: np.ndarray, sharpness: float) -> np.ndarray:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearIntentClassifier(StoredComponent, IntentClassifier):
-    """Intent classification with a linear SVM on TF-IDF word and character n-grams."""
+    """Intent classification with a linear SVM on TF-IDF word, character n-gram and word-prefix features."""
 
     @classmethod
     def required_components(cls) -> List[Type]:
