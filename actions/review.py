@@ -134,8 +134,10 @@ async def send(tracker: Tracker, messages: Iterable[Said], source: Optional[str]
 
 async def report_fallback(tracker: Tracker) -> List[str]:
     """action_fallback: the message the assistant was unsure about, with consent."""
+    if not may_improve(tracker):  # most people: nothing to walk through
+        return []
     said = messages_of(tracker.events)
-    if not may_improve(tracker) or not said or not said[-1].fell_back:
+    if not said or not said[-1].fell_back:
         return []
     return await send(tracker, said[-1:])
 

@@ -52,7 +52,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.api_bench import cpu_seconds, log, machine, percentile
-from scripts.stack import REPO_ROOT, Stack, current_model
+from scripts.stack import Stack, current_model
 
 TARGET_P95_AT_20_MS = 150.0
 TARGET_TURNS_PER_SECOND = 50.0

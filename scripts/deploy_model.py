@@ -38,15 +38,13 @@ import httpx
 from scripts.evaluate import (
     EVALUATION_DIR,
     evaluate_model,
-    latest_model,
     load_history,
     macro_f1_of,
     record_current,
     worse_languages,
     write_report,
 )
-from scripts.stack import DEVELOPMENT_SECRETS, REPO_ROOT
-from scripts.train import LATEST_NAME, MODELS
+from scripts.stack import DEVELOPMENT_SECRETS, MODELS, REPO_ROOT, latest_model, write_latest
 from bot.nlu.evaluation import HELDOUT_DIR
 
 TOLERANCE = 0.005
@@ -131,7 +129,7 @@ def find_model(name: Optional[str], folders: List[Path]) -> Optional[Path]:
 def set_latest(models_dir: Path, model: Path) -> None:
     """models/latest names `model` when it lies in the models directory (what `make run` starts)."""
     if Path(model).resolve().parent == Path(models_dir).resolve():
-        (Path(models_dir) / LATEST_NAME).write_text(Path(model).name + "\n")
+        write_latest(models_dir, model)
 
 
 def deploy(

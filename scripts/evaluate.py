@@ -34,7 +34,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from actions.contract import LANGUAGES  # noqa: E402
 from bot.nlu import evaluation  # noqa: E402
-from scripts.train import LATEST_NAME, MODELS  # noqa: E402
+from scripts.stack import MODELS, latest_model  # noqa: E402
 
 EVALUATION_DIR = REPO_ROOT / "build" / "evaluation"
 HISTORY_NAME = "history.json"
@@ -45,15 +45,6 @@ SUFFIX = ".tar.gz"
 def model_name(model: Path) -> str:
     name = Path(model).name
     return name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name
-
-
-def latest_model(models_dir: Path = MODELS, required: bool = True) -> Optional[Path]:
-    latest = Path(models_dir) / LATEST_NAME
-    if not latest.exists():
-        if required:
-            raise SystemExit(f"no {latest}: train a model first (make train)")
-        return None
-    return (Path(models_dir) / latest.read_text().strip()).resolve()
 
 
 def languages(heldout_dir: Path) -> List[str]:

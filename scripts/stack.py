@@ -50,11 +50,27 @@ def development_secrets(var_dir: Path) -> Dict[str, str]:
     return stored
 
 
-def current_model() -> Path:
-    latest = REPO_ROOT / "models" / "latest"
+MODELS = REPO_ROOT / "models"
+LATEST_NAME = "latest"  # in a models directory: a text file holding the current model's file name
+
+
+def latest_model(models_dir: Path = MODELS, required: bool = True) -> Optional[Path]:
+    """The model that `latest` in `models_dir` names (scripts/train.py writes it)."""
+    latest = Path(models_dir) / LATEST_NAME
     if not latest.exists():
-        raise SystemExit("no trained model: run `make train` (or `make run`, which trains)")
-    return REPO_ROOT / "models" / latest.read_text().strip()
+        if required:
+            raise SystemExit(f"no trained model ({latest}): run `make train` (or `make run`, which trains)")
+        return None
+    return (Path(models_dir) / latest.read_text().strip()).resolve()
+
+
+def write_latest(models_dir: Path, model: Path) -> None:
+    """`latest` in `models_dir` names `model` from now on (what `make run` starts)."""
+    (Path(models_dir) / LATEST_NAME).write_text(Path(model).name + "\n")
+
+
+def current_model() -> Path:
+    return latest_model()
 
 
 @dataclass

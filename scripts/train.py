@@ -19,13 +19,11 @@ from pathlib import Path
 from typing import List
 
 from scripts.build_domain import REPO_ROOT, TARGET as DOMAIN_DIR, build
+from scripts.stack import MODELS, write_latest
 
 CONFIG = REPO_ROOT / "bot" / "config.yml"
-MODELS = REPO_ROOT / "models"
 NLU_DATA = REPO_ROOT / "data" / "nlu"
 TRAINING_DATA = [NLU_DATA, REPO_ROOT / "data" / "rules"]
-LATEST_NAME = "latest"  # in a models directory: a text file holding the current model's file name
-LATEST = MODELS / LATEST_NAME
 
 
 def training_data(data_dir: Path = NLU_DATA) -> List[Path]:
@@ -81,7 +79,7 @@ def train(force: bool = False, data_dir: Path = NLU_DATA, models_dir: Path = MOD
         started = time.monotonic()
         rasa("train", *data_args(data_dir), "--out", str(models_dir), "--fixed-model-name", name)
         print(f"trained in {time.monotonic() - started:.0f} s: {_shown(model)}")
-    (models_dir / LATEST_NAME).write_text(model.name + "\n")
+    write_latest(models_dir, model)
     return model
 
 

@@ -7,12 +7,16 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
+from fastapi import Path as FastApiPath
+
 from api.contract import ConversationIntent, Goal, Intent, Language, ReferralTarget
 from api.kit.schemas import ResponseModel, StrictModel, free_text, line
 
 # An intent name as the assistant reports it; not limited to the contract's, so that an
 # item is never lost over a label the API does not know (the operator decides anyway).
-IntentName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+INTENT_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+IntentName = Annotated[str, StringConstraints(pattern=INTENT_PATTERN)]
+ItemId = Annotated[int, FastApiPath(ge=1, le=2**31 - 1)]  # a review item's id in a route
 Confidence = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 MAX_TEXT = 4096  # Telegram's longest message
 Source = Literal["fallback", "handover", "routing"]

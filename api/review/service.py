@@ -19,6 +19,7 @@ from api.review.masking import mask
 from api.review.models import ReviewItem
 from api.review.schemas import ReviewItemRead, ReviewItemSubmission, RoutingChange
 from api.settings import Settings
+from scripts.stack import latest_model
 
 OPEN = "open"
 
@@ -130,8 +131,8 @@ def to_read(item: ReviewItem) -> ReviewItemRead:
 def model_trained_at(settings: Settings) -> datetime | None:
     """When the current model (models/latest, as scripts/train.py writes it) was trained."""
     try:
-        name = (settings.models_dir / "latest").read_text(encoding="utf-8").strip()
-        return datetime.fromtimestamp((settings.models_dir / name).stat().st_mtime, UTC)
+        model = latest_model(settings.models_dir, required=False)
+        return datetime.fromtimestamp(model.stat().st_mtime, UTC) if model else None
     except (OSError, ValueError):
         return None
 
@@ -144,8 +145,9 @@ def waiting_for_training(session: Session, settings: Settings) -> int:
     return int(session.scalar(query) or 0)
 
 
-def open_count(session: Session) -> int:
-    return int(session.scalar(select(func.count(ReviewItem.id)).where(ReviewItem.status == OPEN)) or 0)
+def open_count(groups: list[tuple[str, str | None, int]]) -> int:
+    """All open items, from the groups already counted."""
+    return sum(n for _, _, n in groups)
 
 
 # --- decisions -------------------------------------------------------------------------
@@ -153,7 +155,8 @@ def open_count(session: Session) -> int:
 
 def _take_open(session: Session, item_id: int, decided_by: str, **values) -> ReviewItem:
     """Decide an open item; a conditional update, so two operators cannot both decide it."""
-    if session.get(ReviewItem, item_id) is None:
+    item = session.get(ReviewItem, item_id)
+    if item is None:
         raise not_found("review item not found")
     result = session.execute(
         update(ReviewItem)
@@ -164,7 +167,6 @@ def _take_open(session: Session, item_id: int, decided_by: str, **values) -> Rev
     if result.rowcount != 1:
         session.rollback()
         raise conflict("the review item was decided already")
-    item = session.get(ReviewItem, item_id)
     session.refresh(item)
     return item
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
 from api.audit import service as audit
 from api.auth.deps import BotPrincipal, Operator
@@ -12,6 +12,8 @@ from api.kit.errors import created_or_replayed, responses
 from api.kit.pagination import Page, PageDep, paginate
 from api.review import service
 from api.review.schemas import (
+    INTENT_PATTERN,
+    ItemId,
     ReviewAccept,
     ReviewGroup,
     ReviewInbox,
@@ -33,9 +35,8 @@ ReviewKey = Annotated[
         pattern=r"^[\x21-\x7e]+(?: [\x21-\x7e]+)*$",
     ),
 ]
-ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 IntentFilter = Annotated[
-    str | None, Query(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="likely intent; `none` for items without one")
+    str | None, Query(pattern=INTENT_PATTERN, description="likely intent; `none` for items without one")
 ]
 
 
@@ -66,9 +67,10 @@ def review_groups(session: SessionDep, settings: SettingsDep, operator: Operator
     the current model has not been trained on."""
     audit.record(session, operator, "read", "review_items")
     session.commit()
+    groups = service.groups(session)
     return ReviewInbox(
-        groups=[ReviewGroup(language=lang, intent=intent, count=n) for lang, intent, n in service.groups(session)],
-        open=service.open_count(session),
+        groups=[ReviewGroup(language=lang, intent=intent, count=n) for lang, intent, n in groups],
+        open=service.open_count(groups),
         waiting_for_training=service.waiting_for_training(session, settings),
     )
 

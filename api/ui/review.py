@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from itertools import groupby
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
@@ -21,16 +20,15 @@ from api.contract import TRAINING_INTENTS, Language
 from api.kit.deps import SessionDep, SettingsDep
 from api.kit.pagination import PageParams, paginate
 from api.review import service
-from api.review.schemas import ReviewAccept
+from api.review.schemas import INTENT_PATTERN, ItemId, ReviewAccept
 from api.settings import Settings
 from api.ui.format import label, page_offset, render
 from api.ui.forms import problem_text
 from api.ui.session import CsrfChecked, UiOperator
 
 router = APIRouter(include_in_schema=False)
-ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PAGE_SIZE = 50
-_INTENT = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_INTENT = re.compile(INTENT_PATTERN)
 
 SOURCE_LABELS = {
     "fallback": "Unsicher",
@@ -86,7 +84,7 @@ def _page(
         "query": urlencode({k: v for k, v in chosen.items() if v}),
         "groups": groups,
         "counts": {(lang, intent): n for lang, intent, n in groups},
-        "open": service.open_count(session),
+        "open": service.open_count(groups),
         "waiting": service.waiting_for_training(session, settings),
         "sections": sections,
         "total": total,

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from actions.contract import LANGUAGES
-from actions.i18n import RESPONSES_DIR, load_catalog
+from actions.i18n import load_catalog
 from scripts.build_domain import response_variations
 
 CATALOG = load_catalog()
