@@ -25,7 +25,7 @@ RUN python -m scripts.train && chown -R wegweiser /app
 USER wegweiser
 EXPOSE 5005 5055
 # Rasa server by default; the action server with: python -m actions.server --host 0.0.0.0
-CMD ["sh", "-c", "rasa run --enable-api --auth-token \"$WEGWEISER_RASA_TOKEN\" --port 5005 --model models/$(cat models/latest) --endpoints ${WEGWEISER_RASA_ENDPOINTS:-bot/endpoints.production.yml} --credentials bot/credentials.yml"]
+CMD ["sh", "-c", "rasa run --enable-api --auth-token=\"$WEGWEISER_RASA_TOKEN\" --port 5005 --model models/$(cat models/latest) --endpoints ${WEGWEISER_RASA_ENDPOINTS:-bot/endpoints.production.yml} --credentials bot/credentials.yml"]
 
 # ---- API side -----------------------------------------------------------------------------------
 FROM base AS api-deps

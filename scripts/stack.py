@@ -161,7 +161,9 @@ class Stack:
                 Part(
                     "Rasa server" + suffix,
                     [
-                        str(RASA_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["WEGWEISER_RASA_TOKEN"],
+                        # `--auth-token=…` in one word: a random token may begin with "-", which argparse
+                        # would take for an option (Rasa then exits: "expected one argument")
+                        str(RASA_BIN / "rasa"), "run", "--enable-api", f"--auth-token={env['WEGWEISER_RASA_TOKEN']}",
                         "--interface", "127.0.0.1", "--port", str(rasa_port),
                         "--model", str(current_model()), "--endpoints", endpoints,
                         "--credentials", str(REPO_ROOT / "bot" / "credentials.yml"),
