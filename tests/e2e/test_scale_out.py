@@ -135,15 +135,15 @@ def test_a_form_goes_on_when_the_next_message_reaches_the_other_server(cluster) 
     assert "Wie alt sind Sie" in say(second, '/inform{"answer": "skip"}')
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open finding (issue 8): once in four runs here one of two messages that reach both servers at the "
-    "same instant for a NEW conversation was missing from the shared tracker store; not yet explained",
-)
-def test_two_messages_of_one_conversation_at_once_on_both_servers_are_both_kept(cluster) -> None:
-    """The Redis lock store makes the two servers take the conversation one after the other."""
+@pytest.mark.parametrize("attempt", range(4))
+def test_two_messages_of_one_conversation_at_once_on_both_servers_are_both_kept(cluster, attempt) -> None:
+    """The Redis lock store makes the two servers take the conversation one after the other.
+
+    With Rasa's own RedisLockStore this lost one of the two messages about once in four attempts:
+    both servers got ticket 0 (bot/lock_store.py), hence four attempts, each a new conversation.
+    """
     first, second = [p for p in cluster.parts if p.name.startswith("Rasa server")]
-    sender = f"scale-race-{secrets.token_hex(3)}"
+    sender = f"scale-race-{attempt}-{secrets.token_hex(3)}"
     messages = {first.public_url: "Ich suche eine Wohnung", second.public_url: "Ich suche Arbeit"}
     with ThreadPoolExecutor(max_workers=2) as pool:
         answers = list(pool.map(
