@@ -13,16 +13,32 @@ the channel tells the person in their language at the end of the turn (label `st
 or `store.not_erased` when a requested deletion failed). A failed save is then not copied into
 memory: the person knows, and a copy nobody reads would only grow. Outside a watched turn
 (Rasa's HTTP API) the error goes to Rasa's handling as before.
+
+Rasa reads a conversation's whole session from the database and replays it into a new tracker at
+the start of every turn (about a sixth of the Rasa server's CPU per turn, docs/benchmarks.md).
+The store keeps the tracker it last saved per conversation (`TrackerCache`) and hands it out
+again while the database still holds exactly what was saved: one indexed query (count and
+highest id of the conversation's events) instead of the read and replay. Another Rasa server
+writing the conversation, a deletion, an unsaved change to the tracker or a failed save make
+the query or the tracker differ, and the tracker is read from the database as before. Saving a
+tracker that was handed out this way appends exactly the events added since it was saved (Rasa
+would count the session's stored events again, one more query, and its count leaves out the
+`action_session_start` logged before `SessionStarted`, which would store one event twice).
 """
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
+from collections import OrderedDict
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Iterator, Optional, Text
+from typing import Any, Iterator, Optional, Text, Tuple
+
+import sqlalchemy as sa
 
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
@@ -74,14 +90,86 @@ def _record_failure(sender_id: Text, tracker: Optional[DialogueStateTracker], er
     return True
 
 
+Fingerprint = Tuple[int, Optional[int]]  # number of stored events of a conversation, highest event id
+
+
+@dataclass
+class Cached:
+    tracker: DialogueStateTracker
+    events: int  # len(tracker.events) when it was saved
+    stored: Fingerprint
+
+
+class TrackerCache:
+    """The trackers last saved, by conversation, least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: "OrderedDict[Text, Cached]" = OrderedDict()
+
+    def put(self, tracker: DialogueStateTracker, stored: Fingerprint) -> None:
+        if self.size <= 0:
+            return
+        self._entries[tracker.sender_id] = Cached(tracker, len(tracker.events), stored)
+        self._entries.move_to_end(tracker.sender_id)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def get(self, sender_id: Text, stored: Fingerprint) -> Optional[Cached]:
+        """The cached tracker if the database holds what it saved and nothing changed it since."""
+        entry = self._entries.pop(sender_id, None)
+        if entry is None or entry.stored != stored or len(entry.tracker.events) != entry.events:
+            return None
+        self._entries[sender_id] = entry
+        return entry
+
+    def saved_events(self, tracker: DialogueStateTracker) -> Optional[int]:
+        """How many of this tracker's events are stored, if it is the one cached at its last save."""
+        entry = self._entries.get(tracker.sender_id)
+        return entry.events if entry is not None and entry.tracker is tracker else None
+
+    def forget(self, sender_id: Text) -> None:
+        self._entries.pop(sender_id, None)
+
+    def __contains__(self, sender_id: Text) -> bool:
+        return sender_id in self._entries
+
+
+def _one_session(tracker: DialogueStateTracker) -> bool:
+    """True if the tracker holds one session at most, as a tracker read from the store does."""
+    return sum(isinstance(event, SessionStarted) for event in tracker.events) <= 1
+
+
 class ErasableSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, cache_size: int = 1000, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cache = TrackerCache(int(cache_size))
+
+    def _stored(self, sender_id: Text) -> Fingerprint:
+        with self.session_scope() as session:
+            count, highest = session.query(
+                sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id)
+            ).filter(self.SQLEvent.sender_id == sender_id).one()
+        return int(count), highest
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        saved = self.cache.saved_events(tracker)
+        if saved is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, saved, len(tracker.events))
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         erasure = bool(tracker.get_slot(ERASURE_SLOT))
         try:
             if erasure:
                 self.erase(tracker.sender_id)
                 return
-            await super().save(tracker)
+            try:
+                await super().save(tracker)
+            finally:
+                self.cache.forget(tracker.sender_id)
+            if _one_session(tracker):
+                self.cache.put(tracker, self._stored(tracker.sender_id))
         except Exception:
             logger.exception("the conversation could not be %s in the tracker store", "erased" if erasure else "saved")
             if not _record_failure(tracker.sender_id, tracker, erasure):
@@ -89,6 +177,10 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         try:
+            if sender_id in self.cache:
+                cached = self.cache.get(sender_id, self._stored(sender_id))
+                if cached is not None:
+                    return cached.tracker
             return await super().retrieve(sender_id)
         except Exception:
             # Rasa then starts the conversation afresh: the person's earlier answers are gone for this turn.
@@ -96,6 +188,7 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
             raise
 
     def erase(self, sender_id: str) -> int:
+        self.cache.forget(sender_id)
         with self.session_scope() as session:
             deleted = (
                 session.query(self.SQLEvent)

@@ -1,6 +1,8 @@
 """What the Wegweiser code changes in the Rasa server: the cached answer check, the built domain."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 pytest.importorskip("rasa")
@@ -45,3 +47,52 @@ async def test_button_payloads_come_back_whole_after_rasa_fills_the_response():
     assert '/inform{"answer": "chat"}' in payloads
     assert all("{{" not in p for p in payloads)
     assert not [entry for entry in logs if entry.get("log_level") in ("error", "exception")], logs
+
+
+async def test_the_form_check_works_on_the_action_server_with_the_domain_sent_without_responses():
+    """What the Rasa server sends (bot/speedups.py) is enough for the action server to check an answer."""
+    import json
+
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+    from rasa_sdk.executor import ActionExecutor
+
+    import bot.channels.rest  # noqa: F401 - installs the speed-ups, as the Rasa server does
+    from bot import speedups
+    from scripts.build_domain import build
+
+    domain = Domain.load(str(build()))
+    tracker = DialogueStateTracker.from_events("lean", [
+        SlotSet("language", "de"), SlotSet("consent", True), ActionExecuted("intake_form"),
+        ActiveLoop("intake_form"), SlotSet("requested_slot", "age"), ActionExecuted("action_listen"),
+        UserUttered("dreihundert", intent={"name": "inform", "confidence": 0.9}), SlotSet("age", "dreihundert"),
+    ], slots=domain.slots)
+    call = RemoteAction("validate_intake_form", EndpointConfig("http://127.0.0.1:1"))._action_call_format(tracker, domain)
+
+    assert "responses" not in call["domain"] and domain.as_dict()["responses"]
+    assert call["domain"]["forms"] == domain.as_dict()["forms"]
+    assert call["domain"]["slots"] == domain.as_dict()["slots"]
+    assert len(speedups.dumps(call)) < len(json.dumps(domain.as_dict())) / 2
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    answer = await executor.run(json.loads(speedups.dumps(call)))
+    assert {"event": "slot", "name": "age", "value": None, "timestamp": None} in answer["events"]  # re-asked
+    assert [r["response"] for r in answer["responses"]] == ["utter_invalid_age"]
+
+
+async def test_action_calls_are_encoded_as_the_standard_library_would_read_them():
+    from rasa.utils.endpoints import EndpointConfig
+
+    import bot.channels.rest  # noqa: F401
+    from bot import speedups
+
+    value = {"text": "أحتاج سكن 🏠 \u202e", "confidence": 0.123456789012345, "n": [1, None, True], "t": 1733077000.5}
+    assert json.loads(speedups.dumps(value)) == value
+    assert json.loads(speedups.dumps({1: "a non-string key"})) == {"1": "a non-string key"}
+    client = EndpointConfig("http://127.0.0.1:1").session()
+    assert client._json_serialize is speedups.dumps
+    await client.close()

@@ -135,3 +135,76 @@ async def test_outside_a_watched_turn_rasa_handles_the_error_as_before(store, db
     with watch("someone-else") as other, locked(db), pytest.raises(sqlalchemy.exc.OperationalError):
         await store.save(tracker)
     assert other.notice is None
+
+
+# The tracker last saved is handed out again while the database holds what it saved.
+
+def states(tracker) -> list:
+    return [event.as_dict() for event in tracker.events]
+
+
+async def test_the_next_turn_gets_the_tracker_the_database_holds(store, db) -> None:
+    tracker = await tracker_of(store, "person-8", "ar")
+    await store.save(tracker)
+    again = await store.retrieve("person-8")
+    fresh = await ErasableSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db), cache_size=0).retrieve("person-8")
+    assert states(again) == states(fresh) == states(tracker)
+    assert again.get_slot("language") == fresh.get_slot("language") == "ar"
+
+
+async def test_a_turn_saved_by_another_server_is_read_from_the_database(store, db) -> None:
+    await store.save(await tracker_of(store, "person-9", "uk", "мені потрібне житло"))
+    other_server = ErasableSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db))
+    theirs = await other_server.retrieve("person-9")
+    theirs.update(UserUttered("і роботу"))
+    await other_server.save(theirs)
+
+    ours = await store.retrieve("person-9")
+    assert [e.text for e in ours.events if isinstance(e, UserUttered)] == ["мені потрібне житло", "і роботу"]
+
+
+async def test_changes_that_were_never_saved_are_not_handed_out(store) -> None:
+    tracker = await tracker_of(store, "person-10", "tr")
+    await store.save(tracker)
+    tracker.update(UserUttered("kaydedilmedi"))  # a turn that broke off before its save
+
+    again = await store.retrieve("person-10")
+    assert "kaydedilmedi" not in [e.text for e in again.events if isinstance(e, UserUttered)]
+
+
+async def test_an_erased_conversation_is_gone_for_the_next_turn(store) -> None:
+    tracker = await tracker_of(store, "person-11", "fa")
+    await store.save(tracker)
+    tracker.update(SlotSet("erasure_requested", True))
+    await store.save(tracker)
+    assert await store.retrieve("person-11") is None
+
+
+async def test_a_failed_save_leaves_no_tracker_to_hand_out(store, db) -> None:
+    tracker = await tracker_of(store, "person-12", "de")
+    await store.save(tracker)
+    tracker.update(UserUttered("nicht gespeichert"))
+    with watch("person-12"), locked(db):
+        await store.save(tracker)
+    assert "nicht gespeichert" not in [e.text for e in (await store.retrieve("person-12")).events
+                                       if isinstance(e, UserUttered)]
+
+
+async def test_a_turn_on_a_handed_out_tracker_stores_each_event_once(store, db) -> None:
+    """A new conversation's first events: `action_session_start` is logged before `SessionStarted`,
+    so Rasa's count of the session's stored events leaves it out; the next save must not repeat one."""
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    tracker = await store.get_or_create_tracker("person-13")
+    for event in (ActionExecuted("action_session_start", timestamp=1.0), SessionStarted(timestamp=2.0),
+                  ActionExecuted("action_listen", timestamp=3.0), UserUttered("erste", timestamp=4.0)):
+        tracker.update(event)
+    await store.save(tracker)
+
+    again = await store.retrieve("person-13")
+    again.update(UserUttered("zweite", timestamp=5.0))
+    await store.save(again)
+
+    stored = await ErasableSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db), cache_size=0).retrieve_full_tracker("person-13")
+    assert [e.text for e in stored.events if isinstance(e, UserUttered)] == ["erste", "zweite"]
+    assert len(stored.events) == len(again.events)
