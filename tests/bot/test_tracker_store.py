@@ -1,7 +1,7 @@
 """The tracker store never forgets silently: a failed read or write reaches the person (offline, fast).
 
 The database is made unwritable the way another process does it: a connection of the test
-holds SQLite's write lock (`BEGIN IMMEDIATE`; `BEGIN EXCLUSIVE` also keeps readers out). File
+holds SQLite's write lock (`BEGIN IMMEDIATE`); a read fails when the table is gone. File
 permissions would not do: the tests may run as root, whom they do not stop. The store waits
 0.1 s for the lock here instead of SQLite's 5 s (the `timeout` query of its URL).
 """
@@ -51,6 +51,29 @@ def locked(db: Path, how: str = "IMMEDIATE") -> Iterator[None]:
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+@contextlib.contextmanager
+def table_gone(db: Path) -> Iterator[None]:
+    """Reads fail (the store runs in WAL mode, where a writer's lock does not keep readers out)."""
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("ALTER TABLE events RENAME TO events_away")
+    try:
+        yield
+    finally:
+        holder.execute("ALTER TABLE events_away RENAME TO events")
+        holder.close()
+
+
+async def test_the_embedded_store_writes_ahead_so_a_writer_does_not_block_reading(db) -> None:
+    """WAL mode (a commit waits for no fsync, docs/benchmarks.md): another writer's lock keeps no reader out."""
+    writer = ErasableSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db), cache_size=0)
+    await writer.save(await tracker_of(writer, "person-14", "ru", "мне нужна квартира"))
+    assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    with watch("person-14") as turn, locked(db):
+        tracker = await writer.retrieve("person-14")
+    assert turn.notice is None
+    assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["мне нужна квартира"]
 
 
 async def tracker_of(store: ErasableSQLTrackerStore, sender: str, language: str, text: str = "أحتاج سكن"):
@@ -125,7 +148,7 @@ async def test_a_failed_deletion_is_told_as_such(store, db) -> None:
 
 async def test_a_failed_read_is_recorded_too(store, db) -> None:
     await store.save(await tracker_of(store, "person-5", "de"))
-    with watch("person-5") as turn, locked(db, "EXCLUSIVE"):
+    with watch("person-5") as turn, table_gone(db):
         assert await FailSafeTrackerStore(store).retrieve("person-5") is None  # Rasa would start afresh
     assert turn.notice == "store.not_saved" and turn.language is None  # told in German, the default
 
