@@ -154,9 +154,17 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
         self.cache = TrackerCache(int(cache_size) if self.event_broker is None else 0)
         if self.engine.dialect.name == "sqlite":
             # The embedded store: a commit waits for no fsync (about 20 ms on a slow disk, on Rasa's one
-            # event loop). A crashed process loses nothing; a power cut may lose the last turns.
-            sa.event.listen(self.engine, "connect", _sqlite_write_ahead_log)
+            # event loop). A crashed process loses nothing; a power cut may lose the last turns. And its
+            # connections are kept: SQLAlchemy 1.4 opens a new SQLite connection for every session of a
+            # file database (NullPool), about 1 ms per query, several queries per turn.
+            url = self.engine.url
             self.engine.dispose()
+            self.engine = sa.create_engine(
+                url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8,
+                connect_args={"check_same_thread": False},
+            )
+            sa.event.listen(self.engine, "connect", _sqlite_write_ahead_log)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _fingerprint(self, session: Any, sender_id: Text) -> Fingerprint:
         table = self.SQLEvent.__table__
