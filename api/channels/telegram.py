@@ -45,6 +45,7 @@ SENDER_PREFIX = "telegram-"
 WEBHOOK_PATH = "/telegram/webhook"
 # Telegram's "Start" button sends "/start", which is no intent of the assistant: it is a greeting.
 START_PAYLOAD = "/greet"
+FAILURES_BEFORE_GIVING_UP = 3  # an update that breaks the bridge this often is answered and set aside
 
 
 # --- updates -----------------------------------------------------------------------------------
@@ -59,7 +60,7 @@ def incoming_from_update(update: Update) -> Incoming:
         if message.chat.type != "private":
             return Incoming(update.update_id, message.chat.id, "ignored")
         hint = message.from_user.language_code if message.from_user else None
-        if message.text:
+        if message.text is not None:  # an empty text is a (empty) text, not a photo
             return Incoming(update.update_id, message.chat.id, "text", message.text, message.message_id, hint)
         return Incoming(update.update_id, message.chat.id, "not_text", None, message.message_id, hint)
     query = update.callback_query
@@ -113,6 +114,7 @@ class TelegramBridge:
         self._drain_lock = asyncio.Lock()
         self._chats_at_once = asyncio.Semaphore(16)
         self._retry_at: dict[int, float] = {}
+        self._failures: dict[int, int] = {}  # update id: unexpected errors while handling it
 
     # Receiving
 
@@ -178,10 +180,26 @@ class TelegramBridge:
     async def _work_through(self, chat_id: int, rows: list[Pending]) -> None:
         async with self._chats_at_once:
             for row in rows:
-                if not await self._handle(row):
+                try:
+                    handled = await self._handle(row)
+                except Exception:  # noqa: BLE001 - one bad update must not hold up the chat, or the others
+                    log.exception("Telegram update %s could not be handled", row.update_id)
+                    handled = await self._give_up_after_failures(row)
+                if not handled:
                     self._retry_at[chat_id] = time.monotonic() + self.settings.telegram_retry_seconds
                     return
             self._retry_at.pop(chat_id, None)
+
+    async def _give_up_after_failures(self, row: Pending) -> bool:
+        """Tried again later; after the third failure the person is asked to write it again, and the
+        chat goes on with the next update. True when the update is finished."""
+        failures = self._failures[row.update_id] = self._failures.get(row.update_id, 0) + 1
+        if failures < FAILURES_BEFORE_GIVING_UP:
+            return False
+        await self._send_text(row.chat_id, texts.label(self._language(row), "failed"))
+        self.inbox.finish(row.update_id)
+        self._failures.pop(row.update_id, None)
+        return True
 
     # Handling one update
 
@@ -199,11 +217,15 @@ class TelegramBridge:
             if row.attempts == 0:
                 await self._acknowledge_button(row)
             text = self.inbox.payload_of(text) or ""
-        if row.kind == "text" and text.split(maxsplit=1)[0] == "/start":
-            text = START_PAYLOAD
-        if not text.strip() or row.kind not in ("text", "button"):
+        if row.kind not in ("text", "button"):
             self.inbox.finish(row.update_id)
             return True
+        if not text.strip():  # Telegram's apps send no such message, a client of the Bot API may
+            await self._send_text(row.chat_id, texts.label(self._language(row), "empty"))
+            self.inbox.finish(row.update_id)
+            return True
+        if row.kind == "text" and text.split(maxsplit=1)[0] == "/start":
+            text = START_PAYLOAD
         if len(text) > self.settings.chat_max_chars:
             await self._send_text(row.chat_id, texts.label(self._language(row), "too_long", max_chars=self.settings.chat_max_chars))
             self.inbox.finish(row.update_id)

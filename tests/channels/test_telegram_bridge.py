@@ -140,3 +140,19 @@ def test_when_rasa_is_down_the_person_is_told_and_answered_later(telegram_bridge
     assert late[0]["reply_parameters"]["message_id"]  # the late answer quotes the message it answers
     [(update_id,)] = sqlite3.connect(telegram_inbox_path).execute("SELECT update_id FROM updates WHERE chat_id = ?", (person.chat_id,)).fetchall()
     assert row_once_done(telegram_inbox_path, update_id) == ("text", None, 1)  # answered: the text is gone
+
+
+from tests.hostile import HOSTILE  # noqa: E402
+
+
+@pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_hostile_input_through_telegram_gets_an_answer_and_the_update_is_finished(
+        telegram_bridge, fake_telegram: FakeTelegram, telegram_inbox_path, next_update_id, text: str) -> None:
+    chat_id = 720000 + list(HOSTILE.values()).index(text)
+    update_id = next_update_id()
+    mark = fake_telegram.mark()
+    fake_telegram.push(text_update(update_id, chat_id, text, "de"))
+    answer = fake_telegram.wait_for(lambda m: m["chat_id"] == chat_id and m["text"].strip(), mark)
+    assert "Traceback" not in answer["text"] and "<script>" not in answer["text"]
+    kind, _body, done = row_once_done(telegram_inbox_path, update_id)
+    assert done == 1 and kind == "text"

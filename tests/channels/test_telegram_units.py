@@ -151,3 +151,37 @@ async def test_telegrams_start_button_is_a_greeting(tmp_path: Path) -> None:
     assert [e["text"] for e in rasa.events if e["event"] == "user"] == ["/greet"]
     assert rasa.events[0]["metadata"] == {"channel": "telegram", "message_ref": "telegram:30", "language_hint": "ru"}
     assert len(bot.sent) == 1
+
+
+class BrokenRasa(FlakyRasa):
+    """Rasa answers something the bridge cannot read (here: not a list of messages) for one text."""
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if not request.url.path.endswith("/tracker") and json.loads(request.content)["message"] == "kaputt":
+            self.webhook_calls += 1
+            return httpx.Response(200, content=b"{not json")
+        return super().__call__(request)
+
+
+async def test_an_update_that_keeps_failing_is_answered_and_the_chat_goes_on(tmp_path: Path) -> None:
+    rasa = BrokenRasa("none")
+    bridge, bot = bridge_with(tmp_path, rasa)
+    bridge.accept(Update.de_json(text_update(40, 42, "kaputt", "uk"), None))
+    bridge.accept(Update.de_json(text_update(41, 42, "Ich suche eine Wohnung", "uk"), None))
+
+    await bridge.drain()
+    await drain_again(bridge)
+    assert bot.sent == [] and [row.update_id for row in bridge.inbox.pending()] == [40, 41]  # tried again, in order
+
+    await drain_again(bridge)  # the third failure: the person is asked to write it again
+    assert [m["text"] for m in bot.sent] == [texts.label("uk", "failed"), "Darf ich Ihre Antworten speichern?"]
+    assert bridge.inbox.pending() == []
+
+
+async def test_a_message_of_only_spaces_gets_the_empty_notice(tmp_path: Path) -> None:
+    rasa = FlakyRasa("none")
+    bridge, bot = bridge_with(tmp_path, rasa)
+    bridge.accept(Update.de_json(text_update(50, 42, "   \n ", "fa"), None))
+    await bridge.drain()
+    assert [m["text"] for m in bot.sent] == [texts.label("fa", "empty")]
+    assert rasa.webhook_calls == 0 and bridge.inbox.pending() == []
