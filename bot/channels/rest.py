@@ -1,9 +1,9 @@
 """Rasa's REST channel (same name and address, `/webhooks/rest/webhook`) that tells the person
-when their conversation could not be saved.
+when their conversation could not be saved, or their message not dealt with.
 
-The tracker store records a failed read or write during the turn (bot/tracker_store.py,
-`watch`); once the turn is handled, the answer gets one more message in the person's language
-saying so. Every bridge (web chat, Telegram) talks to this channel, so the notice reaches the
+The tracker store records a failed read or write during the turn, the action server wrapper a
+failed action call (bot/turns.py); once the turn is handled, the answer gets one more message
+in the person's language saying so. Every bridge (web chat, Telegram) talks to this channel, so the notice reaches the
 person whichever way they write; a streamed answer (`?stream=true`) gets it too.
 """
 from __future__ import annotations
@@ -15,10 +15,12 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 
 from actions.i18n import label
-from bot import speedups
-from bot.tracker_store import watch
+from bot import speedups, turns
+from bot.turns import watch
 
-speedups.install()  # this module is loaded by the Rasa server (bot/credentials.yml), so the server is patched
+# This module is loaded by the Rasa server (bot/credentials.yml), so the server is patched.
+speedups.install()
+turns.install()
 
 
 Handler = Callable[[UserMessage], Awaitable[Any]]

@@ -22,7 +22,8 @@ from rasa.shared.core.events import SlotSet, UserUttered
 
 from actions.i18n import label
 from bot.channels.rest import StoreAwareRestInput, telling_when_not_saved
-from bot.tracker_store import ErasableSQLTrackerStore, watch
+from bot.tracker_store import ErasableSQLTrackerStore
+from bot.turns import watch
 
 DOMAIN = Domain.from_dict({
     "slots": {

@@ -19,6 +19,7 @@ from typing import Dict, Iterator, List, Tuple
 import httpx
 import pytest
 
+from actions.i18n import label
 from scripts.stack import API_BIN, REPO_ROOT, Stack
 from tests.e2e.conftest import Chat, IsolatedStack, Staff, expected
 
@@ -54,12 +55,10 @@ def _texts(replies: List[Dict]) -> str:
 class Gate:
     """Turns pass while it is open; `closed()` waits for the turns under way, then holds new ones.
 
-    Why: a turn whose `action_submit_intake` cannot reach the action server is saved by Rasa
-    without the action's events ("Bot will continue, but the actions events are lost"), and
-    sending "/affirm" again then gets the greeting: the intake is neither stored nor announced.
-    That is a bug of the bot (see the report of this test), not of the outbox; so the action
-    server is killed and restarted while no turn is under way, with intakes half-way through
-    their forms and undelivered ones in the outbox."""
+    Why: this test is about the outbox, so the action server is killed and restarted while no
+    turn is under way, with intakes half-way through their forms and undelivered ones in the
+    outbox. A turn that reaches the dead action server is a different path (Rasa drops the
+    action's events; the person is told and answers again): the test after this one."""
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
@@ -211,3 +210,39 @@ def test_rasa_restart_in_the_middle_of_the_form_continues_the_form(own_stack: St
     chat = Chat(own_stack, chat.sender)
     replies = chat.texts(chat.say("34"))
     assert expected("de", "utter_ask_receives_benefits") in replies, replies
+
+
+def test_action_server_down_at_the_final_yes_is_told_and_the_next_yes_submits_once(
+    own_stack: Stack, staff_credentials: Tuple[str, str]
+) -> None:
+    """Rasa 3.6 drops the events of an action it cannot reach and carries on; the person is told
+    (bot/turns.py) and their next "yes" submits the confirmed intake (action_answer_yes), once."""
+    sender = f"resilience-yes-{secrets.token_hex(4)}"
+    chat = Chat(own_stack, sender)
+    for message, question in [("Ich suche eine Wohnung", "utter_ask_consent"), ("/affirm", "utter_ask_consent_improve"),
+                              ("/deny", "utter_ask_nickname"), ('/inform{"answer": "skip"}', "utter_ask_age"),
+                              ("41", "utter_ask_receives_benefits"), ('/inform{"answer": "none"}', "utter_ask_residence_status"),
+                              ('/inform{"answer": "residence_permit"}', "utter_ask_district"),
+                              ('/inform{"answer": "skip"}', "utter_ask_contact_channel"),
+                              ('/inform{"answer": "chat"}', "utter_ask_intake_confirmed")]:
+        assert expected("de", question) in chat.texts(chat.say(message)), question
+
+    own_stack.kill(ACTIONS, signal.SIGKILL)
+    try:
+        during = chat.texts(chat.say("/affirm"))
+    finally:
+        own_stack.restart(ACTIONS, timeout=120)
+    assert label("de", "turn.action_failed") in during, during
+    assert expected("de", "utter_intake_submitted") not in during
+
+    after = chat.texts(chat.say("/affirm"))
+    assert expected("de", "utter_intake_submitted") in after or expected("de", "utter_intake_queued") in after, after
+    staff = Staff(own_stack, *staff_credentials)
+    deadline = time.monotonic() + 60
+    while intake_counts(staff).get(sender, 0) < 1:
+        assert time.monotonic() < deadline, "the confirmed intake did not arrive"
+        time.sleep(1)
+    chat.say("/affirm")  # a third yes changes nothing
+    time.sleep(2)
+    assert intake_counts(staff)[sender] == 1
+    chat.client.close()
