@@ -13,9 +13,15 @@ Installed when the Rasa server loads the REST channel (bot/channels/rest.py).
   Here the domain without its responses is built once per loaded model and reused.
 - **JSON.** The calls are encoded with orjson instead of the standard library (the tracker and
   the domain: a sixth of the Rasa server's CPU per turn before the domain was trimmed).
+- **Connections.** Rasa opens a new client session, and so a new TCP connection, for every call
+  (two or three per turn). Here each endpoint keeps one session per event loop, whose idle
+  connections are closed after `KEEPALIVE_SECONDS`, before the server would close them (Sanic's
+  keep-alive is 5 s), so a call never goes out on a connection the server is closing. A
+  connection to a server that died is closed by the kernel and not used again.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 from functools import lru_cache
 from typing import Any, Dict, Optional, Text
@@ -26,9 +32,10 @@ from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.domain import Domain
-from rasa.utils.endpoints import EndpointConfig
+from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 NOT_FOR_THE_ACTION_SERVER = ("responses",)
+KEEPALIVE_SECONDS = 2.0
 
 
 @lru_cache(maxsize=1)
@@ -84,13 +91,39 @@ def dumps(value: Any) -> str:
         return json.dumps(value)
 
 
-_rasa_session = EndpointConfig.session
+class _Kept:
+    """What `EndpointConfig.session()` returns: the endpoint's kept session, not closed after a call."""
+
+    def __init__(self, client: aiohttp.ClientSession) -> None:
+        self._client = client
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self._client
+
+    async def __aexit__(self, *exc: Any) -> None:
+        return None
+
+    async def close(self) -> None:  # the session outlives its callers
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
 
 
-def session(self: EndpointConfig) -> aiohttp.ClientSession:
-    client = _rasa_session(self)
-    client._json_serialize = dumps  # aiohttp's ClientSession(json_serialize=...), set after Rasa made it
-    return client
+def session(self: EndpointConfig) -> _Kept:
+    loop = asyncio.get_running_loop()
+    kept = self.__dict__.get("_wegweiser_sessions")
+    if kept is None:
+        kept = self.__dict__["_wegweiser_sessions"] = {}
+    client = kept.get(loop)
+    if client is None or client.closed:
+        # As Rasa's EndpointConfig.session makes it, with the connector and the JSON encoder added.
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+        client = kept[loop] = aiohttp.ClientSession(
+            headers=self.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS), json_serialize=dumps,
+        )
+    return _Kept(client)
 
 
 def install() -> None:

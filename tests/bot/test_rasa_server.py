@@ -93,6 +93,9 @@ async def test_action_calls_are_encoded_as_the_standard_library_would_read_them(
     value = {"text": "أحتاج سكن 🏠 \u202e", "confidence": 0.123456789012345, "n": [1, None, True], "t": 1733077000.5}
     assert json.loads(speedups.dumps(value)) == value
     assert json.loads(speedups.dumps({1: "a non-string key"})) == {"1": "a non-string key"}
-    client = EndpointConfig("http://127.0.0.1:1").session()
-    assert client._json_serialize is speedups.dumps
+    endpoint = EndpointConfig("http://127.0.0.1:1")
+    async with endpoint.session() as client:
+        assert client.json_serialize is speedups.dumps
+    async with endpoint.session() as again:  # one session per endpoint, kept open between calls
+        assert again is client and not client.closed
     await client.close()
