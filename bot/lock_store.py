@@ -65,23 +65,22 @@ class AtomicRedisLockStore(RedisLockStore):
         except Exception as e:
             raise LockError(f"Error while acquiring lock. Error:\n{e}")
 
-    def update_lock(self, conversation_id: Text) -> None:
-        def remove_expired(lock: Optional[TicketLock]) -> Tuple[Any, None]:
+    def _edit(self, conversation_id: Text, edit: Callable[[TicketLock], None]) -> None:
+        """Changes an existing lock in place, atomically; a lock that is gone stays gone."""
+
+        def change(lock: Optional[TicketLock]) -> Tuple[Any, None]:
             if lock is None:
                 return KEEP, None
-            lock.remove_expired_tickets()
+            edit(lock)
             return lock, None
 
-        self._change(conversation_id, remove_expired)
+        self._change(conversation_id, change)
+
+    def update_lock(self, conversation_id: Text) -> None:
+        self._edit(conversation_id, TicketLock.remove_expired_tickets)
 
     def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
-        def finish(lock: Optional[TicketLock]) -> Tuple[Any, None]:
-            if lock is None:
-                return KEEP, None
-            lock.remove_ticket_for(ticket_number)
-            return lock, None
-
-        self._change(conversation_id, finish)
+        self._edit(conversation_id, lambda lock: lock.remove_ticket_for(ticket_number))
 
     def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
         """Removes the ticket, and the lock only if nobody queued on it meanwhile (one transaction)."""
