@@ -14,13 +14,18 @@ intents gets two close confidences and is asked back. Each ranking entry also ca
 one-vs-rest ``score``: "Wohnung und Arbeit" scores above the line for both needs even though the
 softmax gives the second one little confidence. A message with no word left (emoji only,
 punctuation) gets no intent and confidence 0, which the FallbackClassifier turns into
-``nlu_fallback``.
+``nlu_fallback``. A button's payload (``/affirm``, ``/inform{"answer": "chat"}``) of a trained
+intent is not classified: Rasa's RegexMessageHandler sets that intent at the end of the pipeline
+anyway, so here it gets the same (confidence 1) without computing features (most turns of a form
+are buttons; the features are the dearest part of the pipeline).
 """
 from __future__ import annotations
 
+import json
 import logging
+import re
 from pathlib import Path
-from typing import Any, Dict, List, Text, Type
+from typing import Any, Dict, List, Optional, Text, Type
 
 import joblib
 import numpy as np
@@ -36,6 +41,22 @@ from bot.nlu.normalise import word_prefixes
 from bot.nlu.stored import StoredComponent
 
 logger = logging.getLogger(__name__)
+
+# "/intent" or "/intent{...json...}", as Rasa's slash syntax (buttons) writes it
+PAYLOAD = re.compile(r"/(?P<intent>[^{@\s]+)(?P<entities>\{.*\})?\s*", re.DOTALL)
+
+
+def payload_intent(text: Optional[Text], known) -> Optional[Text]:
+    """The intent a well-formed button payload names, if it is one of `known`; else None."""
+    match = PAYLOAD.fullmatch(text or "")
+    if match is None or match["intent"] not in known:
+        return None
+    if match["entities"]:
+        try:
+            json.loads(match["entities"])
+        except ValueError:
+            return None
+    return match["intent"]
 
 
 
@@ -55,11 +76,51 @@ class WordPrefixes:
         return word_prefixes(text, self.length)
 
 
+# Weight of each feature block (word n-grams, char_wb n-grams, word prefixes) when none is configured.
+DEFAULT_FEATURE_WEIGHTS = {"word": 1.0, "char": 1.0, "prefix": 1.0}
+
+
 def softmax(scores: np.ndarray, sharpness: float) -> np.ndarray:
     z = scores * sharpness
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
+
+
+def build_pipeline(config: Dict[Text, Any]):
+    """The untrained scikit-learn pipeline (features + LinearSVC) of a classifier config.
+
+    Also used outside Rasa, on texts already normalised by :func:`bot.nlu.normalise.normalise_text`
+    (``bench/nlu_cv.py`` cross-validates it).
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion, make_pipeline
+    from sklearn.svm import LinearSVC
+
+    blocks = [
+        (
+            "word",
+            TfidfVectorizer(
+                analyzer="word",
+                token_pattern=r"\S+",
+                ngram_range=tuple(config["word_ngrams"]),
+                sublinear_tf=True,
+            ),
+        )
+    ]
+    low, high = config["char_ngrams"] or (0, 0)
+    if high > 0:  # char_ngrams [0, 0]: words only (an ablation in bench/nlu_eval.py)
+        blocks.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True)))
+    if config["prefix_length"]:
+        blocks.append(("prefix", TfidfVectorizer(analyzer=WordPrefixes(int(config["prefix_length"])), sublinear_tf=True)))
+    # Each block's TF-IDF rows have unit length; its weight scales the block against the others.
+    weights = {**DEFAULT_FEATURE_WEIGHTS, **(config.get("feature_weights") or {})}
+    unknown = set(weights) - set(DEFAULT_FEATURE_WEIGHTS)
+    if unknown:
+        raise ValueError(f"feature_weights: unknown feature blocks {sorted(unknown)}")
+    features = FeatureUnion(blocks, transformer_weights={name: float(weights[name]) for name, _ in blocks})
+    # a fixed seed: liblinear shuffles the data, and the same data must give the same model
+    return make_pipeline(features, LinearSVC(C=config["C"], random_state=0))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -81,6 +142,9 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
             "char_ngrams": [2, 5],
             # also the first 4 letters of each word (a truncation stemmer, every script); 0: off
             "prefix_length": 4,
+            # how much each feature block counts against the others ({"char": 2.0}: character
+            # n-grams twice as much); blocks not named keep 1
+            "feature_weights": dict(DEFAULT_FEATURE_WEIGHTS),
             "C": 1.0,
             # softmax(sharpness * decision values). Chosen by 5-fold cross-validation on the
             # training data (docs/nlu.md): at 8 about 8 % of messages are asked back, a third of
@@ -100,26 +164,7 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         return joblib.load(path)
 
     def _new_pipeline(self):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.pipeline import make_pipeline, make_union
-        from sklearn.svm import LinearSVC
-
-        vectorisers = [
-            TfidfVectorizer(
-                analyzer="word",
-                token_pattern=r"\S+",
-                ngram_range=tuple(self.config["word_ngrams"]),
-                sublinear_tf=True,
-            )
-        ]
-        low, high = self.config["char_ngrams"] or (0, 0)
-        if high > 0:  # char_ngrams [0, 0]: words only (an ablation in bench/nlu_eval.py)
-            vectorisers.append(TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True))
-        if self.config["prefix_length"]:
-            vectorisers.append(TfidfVectorizer(analyzer=WordPrefixes(int(self.config["prefix_length"])), sublinear_tf=True))
-        features = make_union(*vectorisers)
-        # a fixed seed: liblinear shuffles the data, and the same data must give the same model
-        return make_pipeline(features, LinearSVC(C=self.config["C"], random_state=0))
+        return build_pipeline(self.config)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
@@ -139,6 +184,11 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
             if self.state is None or not text:
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+                continue
+            pressed = payload_intent(message.get(TEXT), self.state.classes_)
+            if pressed:
+                message.set(INTENT, {"name": pressed, "confidence": 1.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [{"name": pressed, "confidence": 1.0}], add_to_output=True)
                 continue
             scores = self.state.decision_function([text])[0]
             confidences = softmax(scores, float(self.config["sharpness"]))

@@ -326,6 +326,24 @@ def test_classifier_ranks_every_intent_with_confidences_that_sum_to_one(parse):
     assert abs(sum(r["confidence"] for r in ranking) - 1) < 1e-6
 
 
+@pytest.mark.parametrize("payload, intent", [
+    ("/need_work", "need_work"),
+    ('/change_language{"language": "ar"}', "change_language"),
+])
+def test_a_button_of_a_trained_intent_is_taken_as_pressed(parse, payload, intent):
+    """As Rasa's RegexMessageHandler would set it after the pipeline, without computing features."""
+    msg = parse(payload)
+    assert msg.get("intent") == {"name": intent, "confidence": 1.0}
+    assert msg.get("intent_ranking") == [{"name": intent, "confidence": 1.0}]
+
+
+@pytest.mark.parametrize("text", ["/no_such_intent", '/need_work{"broken": ', "ich brauche /need_work"])
+def test_what_only_looks_like_a_button_is_classified_as_text(parse, text):
+    msg = parse(text)
+    assert msg.get("intent")["confidence"] < 1.0
+    assert len(msg.get("intent_ranking")) == 3
+
+
 @pytest.mark.parametrize("text", ["", "🙂🙂🙂", "!!!", "\x00"])
 def test_classifier_gives_no_intent_when_no_word_is_left(parse, text):
     msg = parse(text)
@@ -385,3 +403,65 @@ def test_a_megabyte_is_understood_from_its_beginning_in_well_under_a_second():
         assert time.monotonic() - start < 1.0
         assert all(t.end <= MAX_NLU_CHARS for t in tokens)
     assert normalise_tokens("Ich brauche eine Wohnung " * 50_000)[0].text == "ich"
+
+
+# ------------------------------------------------ classifier features (bench/nlu_cv.py builds the same)
+def _classifier_config(**changes):
+    from bot.nlu.linear_classifier import LinearIntentClassifier
+
+    return {**LinearIntentClassifier.get_default_config(), **changes}
+
+
+def _block_norms(pipeline, text):
+    """Length of the feature vector of ``text`` in each feature block (word, char, prefix)."""
+    import numpy as np
+
+    union = pipeline.steps[0][1]
+    row = union.transform([text]).toarray()[0]
+    norms, start = {}, 0
+    for name, vectoriser in union.transformer_list:
+        width = len(vectoriser.vocabulary_)
+        norms[name] = float(np.linalg.norm(row[start : start + width]))
+        start += width
+    assert start == len(row)
+    return norms
+
+
+TEXTS = ["ich suche eine wohnung", "wohnung gesucht", "ich brauche arbeit", "arbeit suche ich"]
+LABELS = ["need_housing", "need_housing", "need_work", "need_work"]
+
+
+def test_feature_blocks_count_equally_by_default():
+    from bot.nlu.linear_classifier import build_pipeline
+
+    pipeline = build_pipeline(_classifier_config()).fit(TEXTS, LABELS)
+    norms = _block_norms(pipeline, "ich suche arbeit")
+    assert set(norms) == {"word", "char", "prefix"}
+    assert all(abs(n - 1.0) < 1e-9 for n in norms.values()), norms
+
+
+def test_feature_weights_scale_their_block_and_change_the_decision_values():
+    from bot.nlu.linear_classifier import build_pipeline
+
+    weighted = build_pipeline(_classifier_config(feature_weights={"char": 2.0, "prefix": 0.5})).fit(TEXTS, LABELS)
+    norms = _block_norms(weighted, "ich suche arbeit")
+    assert abs(norms["word"] - 1.0) < 1e-9  # not named: weight 1
+    assert abs(norms["char"] - 2.0) < 1e-9
+    assert abs(norms["prefix"] - 0.5) < 1e-9
+    plain = build_pipeline(_classifier_config()).fit(TEXTS, LABELS)
+    assert weighted.predict(["wohnung suche"])[0] == plain.predict(["wohnung suche"])[0] == "need_housing"
+    assert abs(weighted.decision_function(["wohnung"])[0] - plain.decision_function(["wohnung"])[0]) > 1e-6
+
+
+def test_feature_weights_for_an_unknown_block_are_refused():
+    from bot.nlu.linear_classifier import build_pipeline
+
+    with pytest.raises(ValueError, match="chars"):
+        build_pipeline(_classifier_config(feature_weights={"chars": 2.0}))
+
+
+def test_words_only_ablation_has_no_char_block():
+    from bot.nlu.linear_classifier import build_pipeline
+
+    pipeline = build_pipeline(_classifier_config(char_ngrams=[0, 0], prefix_length=0)).fit(TEXTS, LABELS)
+    assert set(_block_norms(pipeline, "ich suche arbeit")) == {"word"}
