@@ -20,10 +20,14 @@ The store keeps the tracker it last saved per conversation (`TrackerCache`) and 
 again while the database still holds exactly what was saved: one indexed query (count and
 highest id of the conversation's events) instead of the read and replay. Another Rasa server
 writing the conversation, a deletion, an unsaved change to the tracker or a failed save make
-the query or the tracker differ, and the tracker is read from the database as before. Saving a
-tracker that was handed out this way appends exactly the events added since it was saved (Rasa
-would count the session's stored events again, one more query, and its count leaves out the
-`action_session_start` logged before `SessionStarted`, which would store one event twice).
+the query or the tracker differ, and the tracker is read from the database as before, as it is
+when the model (and with it the domain the slots come from) was replaced. Each tracker object
+this store read or saved carries how many of its events are stored (`stored_events`), and a save
+appends exactly the events after those. Rasa would count the session's stored events again (one
+more query), and its count leaves out an event logged with a timestamp before `SessionStarted`
+(the session's metadata slot, which the channel bridges' metadata produce), so one event would be
+stored twice. A tracker this store does not know (one built from a request to Rasa's HTTP API)
+is saved as Rasa saves it, and not cached.
 """
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ import json
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, List, Optional, Text, Tuple
+from typing import Any, Optional, Text, Tuple
 
 import sqlalchemy as sa
 
@@ -49,13 +53,24 @@ ERASURE_SLOT = "erasure_requested"
 
 
 Fingerprint = Tuple[int, Optional[int]]  # number of stored events of a conversation, highest event id
+STORED = "_wegweiser_stored_events"  # on a tracker object: how many of its first events are stored
+
+
+def stored_events(tracker: DialogueStateTracker) -> Optional[int]:
+    """How many of this tracker object's events are in the store, if this store knows (it read or saved them)."""
+    count = getattr(tracker, STORED, None)
+    return count if count is not None and count <= len(tracker.events) else None
+
+
+def mark_stored(tracker: DialogueStateTracker) -> None:
+    setattr(tracker, STORED, len(tracker.events))
 
 
 @dataclass
 class Cached:
     tracker: DialogueStateTracker
-    events: int  # len(tracker.events) when it was saved
     stored: Fingerprint
+    domain: Any  # the domain the tracker's slots were made from (a new model brings a new one)
 
 
 class TrackerCache:
@@ -65,26 +80,23 @@ class TrackerCache:
         self.size = size
         self._entries: "OrderedDict[Text, Cached]" = OrderedDict()
 
-    def put(self, tracker: DialogueStateTracker, stored: Fingerprint) -> None:
+    def put(self, tracker: DialogueStateTracker, stored: Fingerprint, domain: Any) -> None:
         if self.size <= 0:
             return
-        self._entries[tracker.sender_id] = Cached(tracker, len(tracker.events), stored)
+        self._entries[tracker.sender_id] = Cached(tracker, stored, domain)
         self._entries.move_to_end(tracker.sender_id)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
 
-    def get(self, sender_id: Text, stored: Fingerprint) -> Optional[Cached]:
-        """The cached tracker if the database holds what it saved and nothing changed it since."""
+    def get(self, sender_id: Text, stored: Fingerprint, domain: Any) -> Optional[DialogueStateTracker]:
+        """The cached tracker if the database holds exactly its events, and its domain is the current one."""
         entry = self._entries.pop(sender_id, None)
-        if entry is None or entry.stored != stored or len(entry.tracker.events) != entry.events:
+        if entry is None or entry.stored != stored or entry.domain is not domain:
             return None
+        if stored_events(entry.tracker) != len(entry.tracker.events):
+            return None  # changed since its save: a turn under way, or one that broke off before saving
         self._entries[sender_id] = entry
-        return entry
-
-    def saved_events(self, tracker: DialogueStateTracker) -> Optional[int]:
-        """How many of this tracker's events are stored, if it is the one cached at its last save."""
-        entry = self._entries.get(tracker.sender_id)
-        return entry.events if entry is not None and entry.tracker is tracker else None
+        return entry.tracker
 
     def forget(self, sender_id: Text) -> None:
         self._entries.pop(sender_id, None)
@@ -133,19 +145,22 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             return self._fingerprint(session, sender_id)
 
-    def _new_events(self, session: Any, tracker: DialogueStateTracker) -> List[Any]:
-        """The tracker's events not stored yet: after those it had at its last save, if it is the cached one."""
-        saved = self.cache.saved_events(tracker)
-        if saved is None:
-            return list(self._additional_events(session, tracker))  # Rasa's count of the session's events
-        return list(itertools.islice(tracker.events, saved, len(tracker.events)))
+    def _append(self, tracker: DialogueStateTracker) -> Tuple[Fingerprint, bool]:
+        """Rasa's SQLTrackerStore.save, as one multi-row insert instead of an ORM object per event.
 
-    def _append(self, tracker: DialogueStateTracker) -> Fingerprint:
-        """Rasa's SQLTrackerStore.save, as one multi-row insert instead of an ORM object per event; returns
-        what the database then holds of the conversation."""
+        The events to add are those after the ones this store knows are stored (it read or saved
+        them on this tracker object); for another tracker (one made from a request to Rasa's HTTP
+        API) Rasa's count of the session's stored events decides, as in Rasa. Returns what the
+        database then holds of the conversation, and whether that is exactly the tracker's events.
+        """
+        known = stored_events(tracker)
         rows = []
         with self.session_scope() as session:
-            for event in self._new_events(session, tracker):
+            if known is None:
+                new_events = list(self._additional_events(session, tracker))
+            else:
+                new_events = list(itertools.islice(tracker.events, known, len(tracker.events)))
+            for event in new_events:
                 data = event.as_dict()
                 rows.append({
                     "sender_id": tracker.sender_id,
@@ -159,7 +174,9 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
                 session.execute(self.SQLEvent.__table__.insert(), rows)
             stored = self._fingerprint(session, tracker.sender_id)
             session.commit()
-        return stored
+        # A new conversation's first save stores every event, so the tracker is then what is stored too.
+        exact = known is not None or (stored[0] == len(rows) == len(tracker.events))
+        return stored, exact
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         erasure = bool(tracker.get_slot(ERASURE_SLOT))
@@ -169,11 +186,13 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
                 return
             await self.stream_events(tracker)
             try:
-                stored = self._append(tracker)
+                stored, exact = self._append(tracker)
             finally:
                 self.cache.forget(tracker.sender_id)
-            if _one_session(tracker):
-                self.cache.put(tracker, stored)
+            if exact:
+                mark_stored(tracker)
+                if _one_session(tracker):
+                    self.cache.put(tracker, stored, self.domain)
         except Exception:
             logger.exception("the conversation could not be %s in the tracker store", "erased" if erasure else "saved")
             if not record_failure(tracker.sender_id, tracker, erasure):
@@ -182,10 +201,13 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         try:
             if sender_id in self.cache:
-                cached = self.cache.get(sender_id, self._stored(sender_id))
+                cached = self.cache.get(sender_id, self._stored(sender_id), self.domain)
                 if cached is not None:
-                    return cached.tracker
-            return await super().retrieve(sender_id)
+                    return cached
+            tracker = await super().retrieve(sender_id)
+            if tracker is not None:
+                mark_stored(tracker)  # every event of it was just read from the store
+            return tracker
         except Exception:
             # Rasa then starts the conversation afresh: the person's earlier answers are gone for this turn.
             record_failure(sender_id, None)

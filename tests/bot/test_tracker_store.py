@@ -19,6 +19,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.i18n import label
 from bot.channels.rest import StoreAwareRestInput, telling_when_not_saved
@@ -215,8 +216,8 @@ async def test_a_failed_save_leaves_no_tracker_to_hand_out(store, db) -> None:
 
 
 async def test_a_turn_on_a_handed_out_tracker_stores_each_event_once(store, db) -> None:
-    """A new conversation's first events: `action_session_start` is logged before `SessionStarted`,
-    so Rasa's count of the session's stored events leaves it out; the next save must not repeat one."""
+    """An event logged with a timestamp before `SessionStarted` (as the session's metadata slot is)
+    is left out of Rasa's count of the session's stored events; the next save must not repeat one."""
     from rasa.shared.core.events import ActionExecuted, SessionStarted
 
     tracker = await store.get_or_create_tracker("person-13")
@@ -232,3 +233,47 @@ async def test_a_turn_on_a_handed_out_tracker_stores_each_event_once(store, db) 
     stored = await ErasableSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db), cache_size=0).retrieve_full_tracker("person-13")
     assert [e.text for e in stored.events if isinstance(e, UserUttered)] == ["erste", "zweite"]
     assert len(stored.events) == len(again.events)
+
+
+async def test_a_lookup_in_the_middle_of_a_turn_does_not_make_the_save_repeat_an_event(store, db) -> None:
+    """Rasa's HTTP API reads a conversation without the lock (e.g. POST /conversations/<id>/predict)."""
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    tracker = await store.get_or_create_tracker("person-15")
+    for event in (SlotSet("language", "de", timestamp=1.0), SessionStarted(timestamp=2.0),
+                  ActionExecuted("action_listen", timestamp=3.0), UserUttered("erste", timestamp=4.0)):
+        tracker.update(event)
+    await store.save(tracker)
+    turn = await store.retrieve("person-15")
+    turn.update(UserUttered("zweite", timestamp=5.0))
+    meanwhile = await store.retrieve("person-15")  # the turn is under way: read from the database
+    assert meanwhile is not turn and "zweite" not in [e.text for e in meanwhile.events if isinstance(e, UserUttered)]
+    await store.save(turn)
+
+    stored = await ErasableSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db), cache_size=0).retrieve_full_tracker("person-15")
+    assert states(stored) == states(turn)
+
+
+async def test_a_new_model_means_trackers_are_read_again_with_its_slots(store) -> None:
+    await store.save(await tracker_of(store, "person-16", "uk"))
+    store.domain = Domain.from_dict({"slots": {
+        **{name: {"type": "text", "influence_conversation": False, "mappings": [{"type": "custom"}]}
+           for name in ("language", "erasure_requested", "district")},
+    }})
+    tracker = await store.retrieve("person-16")
+    assert "district" in tracker.slots and tracker.get_slot("language") == "uk"
+
+
+async def test_a_tracker_replaced_through_rasas_http_api_is_not_handed_out_as_stored(store, db) -> None:
+    """PUT /conversations/<id>/tracker/events builds a tracker from the request; Rasa appends only what
+    goes beyond the stored count, so what is stored is not that tracker."""
+    for text in ("eins", "zwei", "drei"):
+        tracker = await store.retrieve("person-17") or await store.get_or_create_tracker("person-17")
+        tracker.update(UserUttered(text))
+        await store.save(tracker)
+    replacement = DialogueStateTracker.from_events("person-17", [SlotSet("language", "fa")], slots=DOMAIN.slots)
+    await store.save(replacement)
+
+    again = await store.retrieve("person-17")
+    fresh = await ErasableSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db), cache_size=0).retrieve("person-17")
+    assert states(again) == states(fresh)
