@@ -17,7 +17,8 @@ Installed when the Rasa server loads the REST channel (bot/channels/rest.py).
   (two or three per turn). Here each endpoint keeps one session per event loop, whose idle
   connections are closed after `KEEPALIVE_SECONDS`, before the server would close them (Sanic's
   keep-alive is 5 s), so a call never goes out on a connection the server is closing. A
-  connection to a server that died is closed by the kernel and not used again.
+  connection to a server that died is closed by the kernel and not used again. No limit on
+  connections at once (Rasa's one session per call had none).
 """
 from __future__ import annotations
 
@@ -121,7 +122,7 @@ def session(self: EndpointConfig) -> _Kept:
         auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
         client = kept[loop] = aiohttp.ClientSession(
             headers=self.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS), json_serialize=dumps,
+            connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=KEEPALIVE_SECONDS), json_serialize=dumps,
         )
     return _Kept(client)
 

@@ -185,18 +185,30 @@ class TelegramBridge:
                 except Exception:  # noqa: BLE001 - one bad update must not hold up the chat, or the others
                     log.exception("Telegram update %s could not be handled", row.update_id)
                     handled = await self._give_up_after_failures(row)
+                else:
+                    self._failures.pop(row.update_id, None)
                 if not handled:
                     self._retry_at[chat_id] = time.monotonic() + self.settings.telegram_retry_seconds
                     return
             self._retry_at.pop(chat_id, None)
 
     async def _give_up_after_failures(self, row: Pending) -> bool:
-        """Tried again later; after the third failure the person is asked to write it again, and the
-        chat goes on with the next update. True when the update is finished."""
+        """Tried again later; after the third failure the person is told, and the chat goes on with
+        the next update. True when the update is finished.
+
+        If the message may have reached Rasa (the failure came after sending it), the person is not
+        asked to write it again: in a form, the repeated answer would land on the next question."""
         failures = self._failures[row.update_id] = self._failures.get(row.update_id, 0) + 1
         if failures < FAILURES_BEFORE_GIVING_UP:
             return False
-        await self._send_text(row.chat_id, texts.label(self._language(row), "failed"))
+        key = "failed_maybe_received" if self.inbox.maybe_delivered(row.update_id) else "failed"
+        try:
+            told = await self._send_text(row.chat_id, texts.label(self._language(row), key))
+        except Exception:  # noqa: BLE001
+            log.exception("could not tell chat %s about update %s", row.chat_id, row.update_id)
+            told = False
+        if not told:
+            return False  # Telegram unreachable: try again later, the person must hear of it
         self.inbox.finish(row.update_id)
         self._failures.pop(row.update_id, None)
         return True
@@ -220,8 +232,9 @@ class TelegramBridge:
         if row.kind not in ("text", "button"):
             self.inbox.finish(row.update_id)
             return True
-        if not text.strip():  # Telegram's apps send no such message, a client of the Bot API may
-            await self._send_text(row.chat_id, texts.label(self._language(row), "empty"))
+        if not text.strip():  # Telegram's apps send no such text, a client of the Bot API may
+            if row.kind == "text":  # (a button whose payload is unknown was not ours: no answer)
+                await self._send_text(row.chat_id, texts.label(self._language(row), "empty"))
             self.inbox.finish(row.update_id)
             return True
         if row.kind == "text" and text.split(maxsplit=1)[0] == "/start":

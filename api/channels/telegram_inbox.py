@@ -111,6 +111,12 @@ class Inbox:
             row = db.execute("SELECT done FROM updates WHERE update_id = ?", (update_id,)).fetchone()
         return bool(row and row[0])
 
+    def maybe_delivered(self, update_id: int) -> bool:
+        """Whether the message may have reached Rasa (it was sent, and no answer says it was not)."""
+        with self._db() as db:
+            row = db.execute("SELECT maybe_delivered FROM updates WHERE update_id = ?", (update_id,)).fetchone()
+        return bool(row and row[0])
+
     def stored_body(self, update_id: int) -> str | None:
         with self._db() as db:
             row = db.execute("SELECT body FROM updates WHERE update_id = ?", (update_id,)).fetchone()

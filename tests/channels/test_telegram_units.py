@@ -173,8 +173,24 @@ async def test_an_update_that_keeps_failing_is_answered_and_the_chat_goes_on(tmp
     await drain_again(bridge)
     assert bot.sent == [] and [row.update_id for row in bridge.inbox.pending()] == [40, 41]  # tried again, in order
 
-    await drain_again(bridge)  # the third failure: the person is asked to write it again
-    assert [m["text"] for m in bot.sent] == [texts.label("uk", "failed"), "Darf ich Ihre Antworten speichern?"]
+    await drain_again(bridge)  # the third failure: the person is told, not asked to send it again (Rasa had it)
+    assert [m["text"] for m in bot.sent] == [texts.label("uk", "failed_maybe_received"), "Darf ich Ihre Antworten speichern?"]
+    assert bridge.inbox.pending() == [] and bridge._failures == {}
+
+
+async def test_an_update_that_fails_before_reaching_rasa_is_asked_for_again(tmp_path: Path, monkeypatch) -> None:
+    rasa = FlakyRasa("none")
+    bridge, bot = bridge_with(tmp_path, rasa)
+    bridge.accept(Update.de_json(text_update(45, 43, "Ich suche eine Wohnung", "tr"), None))
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(bridge.inbox, "started", broken)
+    for _ in range(3):
+        await drain_again(bridge)
+    assert rasa.webhook_calls == 0
+    assert [m["text"] for m in bot.sent] == [texts.label("tr", "failed")]
     assert bridge.inbox.pending() == []
 
 
