@@ -27,7 +27,10 @@ appends exactly the events after those. Rasa would count the session's stored ev
 more query), and its count leaves out an event logged with a timestamp before `SessionStarted`
 (the session's metadata slot, which the channel bridges' metadata produce), so one event would be
 stored twice. A tracker this store does not know (one built from a request to Rasa's HTTP API)
-is saved as Rasa saves it, and not cached.
+is saved as Rasa saves it, and not cached. One difference to a read remains, by design: a cached
+tracker still holds the events logged just before its `SessionStarted` (the session's metadata
+slot), which a read leaves out; Rasa's policies and slots start again at `SessionStarted` either
+way (tests/bot/test_tracker_store_postgres.py checks two servers on PostgreSQL).
 """
 from __future__ import annotations
 
