@@ -21,16 +21,16 @@ again while the database still holds exactly what was saved: one indexed query (
 highest id of the conversation's events) instead of the read and replay. Another Rasa server
 writing the conversation, a deletion, an unsaved change to the tracker or a failed save make
 the query or the tracker differ, and the tracker is read from the database as before, as it is
-when the model (and with it the domain the slots come from) was replaced. Each tracker object
-this store read or saved carries how many of its events are stored (`stored_events`), and a save
-appends exactly the events after those. Rasa would count the session's stored events again (one
-more query), and its count leaves out an event logged with a timestamp before `SessionStarted`
-(the session's metadata slot, which the channel bridges' metadata produce), so one event would be
-stored twice. A tracker this store does not know (one built from a request to Rasa's HTTP API)
-is saved as Rasa saves it, and not cached. One difference to a read remains, by design: a cached
-tracker still holds the events logged just before its `SessionStarted` (the session's metadata
-slot), which a read leaves out; Rasa's policies and slots start again at `SessionStarted` either
-way (tests/bot/test_tracker_store_postgres.py checks two servers on PostgreSQL).
+when the model (and with it the domain the slots come from) was replaced.
+
+Each tracker object this store read or saved carries how many of its events are stored
+(`stored_events`), and a save appends exactly the events after those. Rasa counts the session's
+stored events instead (one more query), and that count leaves out the session's metadata slot,
+which is logged with a timestamp before `SessionStarted`: one event would be stored twice. A
+tracker this store does not know (one built from a request to Rasa's HTTP API) is saved as Rasa
+saves it, and not cached. The one difference to a read, by design: a cached tracker still holds
+that metadata slot, which a read leaves out; Rasa's policies and slots start again at
+`SessionStarted` either way (tests/bot/test_tracker_store_postgres.py: two servers on PostgreSQL).
 """
 from __future__ import annotations
 
@@ -86,8 +86,8 @@ class TrackerCache:
     def put(self, tracker: DialogueStateTracker, stored: Fingerprint, domain: Any) -> None:
         if self.size <= 0:
             return
-        self._entries[tracker.sender_id] = Cached(tracker, stored, domain)
-        self._entries.move_to_end(tracker.sender_id)
+        self._entries.pop(tracker.sender_id, None)
+        self._entries[tracker.sender_id] = Cached(tracker, stored, domain)  # the newest, last
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
 

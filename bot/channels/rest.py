@@ -3,8 +3,9 @@ when their conversation could not be saved, or their message not dealt with.
 
 The tracker store records a failed read or write during the turn, the action server wrapper a
 failed action call (bot/turns.py); once the turn is handled, the answer gets one more message
-in the person's language saying so. Every bridge (web chat, Telegram) talks to this channel, so the notice reaches the
-person whichever way they write; a streamed answer (`?stream=true`) gets it too.
+in the person's language saying so. Every bridge (web chat, Telegram) talks to this channel, so
+the notice reaches the person whichever way they write; a streamed answer (`?stream=true`) gets
+it too.
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
 def telling_when_not_saved(on_new_message: Handler) -> Handler:
-    """`on_new_message`, and then the notice when the tracker store failed during the turn."""
+    """`on_new_message`, and then the notice when the tracker store or the action server failed
+    during the turn (bot/turns.py)."""
 
     async def handle(message: UserMessage) -> None:
         with watch(message.sender_id) as turn:

@@ -163,9 +163,6 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
     def read_state(path: Path) -> Any:
         return joblib.load(path)
 
-    def _new_pipeline(self):
-        return build_pipeline(self.config)
-
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
         texts = [normalised_text(m) for m in examples]
@@ -174,7 +171,7 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         if len({i for _, i in kept}) < 2:
             logger.warning("LinearIntentClassifier needs examples of at least two intents; not trained.")
             return self._resource
-        pipeline = self._new_pipeline()
+        pipeline = build_pipeline(self.config)
         pipeline.fit([t for t, _ in kept], [i for _, i in kept])
         return self.keep(pipeline)
 
