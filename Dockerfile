@@ -35,7 +35,9 @@ RUN uv venv /opt/venv && uv pip sync --python /opt/venv/bin/python requirements/
 FROM api-deps AS api
 ENV PATH=/opt/venv/bin:$PATH PYTHONPATH=/app WEGWEISER_ENV=production
 COPY api api
-# The review inbox compares examples with the assistant's own text normalisation (plain Python).
+# Plain-Python modules of the Rasa side the API imports: the contract's codes, the chat texts of
+# every language (the channel bridges answer in them), the review inbox's text normalisation.
+COPY actions/__init__.py actions/contract.py actions/i18n.py actions/settings.py actions/
 COPY bot/__init__.py bot/
 COPY bot/nlu/__init__.py bot/nlu/normalise.py bot/nlu/
 COPY data data

@@ -1,149 +1,53 @@
-"""The one place that knows the Wegweiser contract's codes (shared/contract/README.md).
+"""The Wegweiser contract's codes (shared/contract/README.md) as the case API uses them.
 
-Every schema, model and test takes its codes from here. Codes may be added where the
-product needs more; a contract code is never renamed or dropped.
+Every schema, model and test of the API takes its codes from here. The codes the assistant
+shares with the API (languages, channels, intents, goals, referral targets, slot values, urgency,
+case status) are listed once, in `actions/contract.py` (plain Python, importable by both
+environments); this module makes them enums. Codes only the API has (roles, organisations,
+outcomes, referral status) are defined here. Codes may be added where the product needs more;
+a contract code is never renamed or dropped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
-
-class Language(StrEnum):
-    de = "de"
-    en = "en"
-    ar = "ar"
-    fa = "fa"
-    uk = "uk"
-    ru = "ru"
-    tr = "tr"
+from actions import contract as codes
 
 
-class Channel(StrEnum):
-    rest = "rest"
-    telegram = "telegram"
-    webchat = "webchat"
+def codes_enum(name: str, values: Iterable[str]) -> type[StrEnum]:
+    """A StrEnum whose members are named as their codes (``Goal.health == "health"``)."""
+    return StrEnum(name, [(value, value) for value in values], module=__name__)
 
 
-class Intent(StrEnum):
-    need_residence = "need_residence"
-    need_naturalisation = "need_naturalisation"
-    need_housing = "need_housing"
-    need_money = "need_money"
-    need_language_course = "need_language_course"
-    need_education = "need_education"
-    need_work = "need_work"
-    need_health = "need_health"
-    need_mental_health = "need_mental_health"
-    need_network = "need_network"
-    need_perspective = "need_perspective"
-    # Not a need with a goal: the words of an emergency message, kept with an urgent intake
-    # (urgency high) so the case manager sees what happened.
-    emergency = "emergency"
-
-
-class ConversationIntent(StrEnum):
-    """The contract's conversation intents ("emergency" is one too; it is in `Intent`)."""
-
-    greet = "greet"
-    goodbye = "goodbye"
-    affirm = "affirm"
-    deny = "deny"
-    thank = "thank"
-    help = "help"
-    bot_challenge = "bot_challenge"
-    request_human = "request_human"
-    delete_my_data = "delete_my_data"
-    change_language = "change_language"
-    out_of_scope = "out_of_scope"
-    inform = "inform"
-
+# The codes the API shares with the assistant (values and order as in actions/contract.py).
+Language = codes_enum("Language", codes.LANGUAGES)
+Channel = codes_enum("Channel", codes.CHANNELS)
+Urgency = codes_enum("Urgency", codes.URGENCIES)
+CaseStatus = codes_enum("CaseStatus", codes.CASE_STATUSES)
+Goal = codes_enum("Goal", codes.GOALS)
+ReferralTarget = codes_enum("ReferralTarget", codes.REFERRALS)
+BenefitStatus = codes_enum("BenefitStatus", codes.RECEIVES_BENEFITS)
+ResidenceStatus = codes_enum("ResidenceStatus", codes.RESIDENCE_STATUS)
+ContactChannel = codes_enum("ContactChannel", codes.CONTACT_CHANNELS)
+# The needs, and "emergency": not a need with a goal, but the words of an emergency message are
+# kept with an urgent intake (urgency high) so the case manager sees what happened.
+Intent = codes_enum("Intent", codes.NEED_INTENTS + ("emergency",))
+# The other conversation intents ("emergency" is in `Intent`).
+ConversationIntent = codes_enum("ConversationIntent", (i for i in codes.CONVERSATION_INTENTS if i != "emergency"))
 
 # Every intent the assistant is trained on: what an operator may label a message with.
-TRAINING_INTENTS: tuple[str, ...] = tuple(i.value for i in Intent) + tuple(c.value for c in ConversationIntent)
+TRAINING_INTENTS: tuple[str, ...] = codes.INTENTS
 
-
-class Goal(StrEnum):
-    residence = "residence"
-    basic_needs = "basic_needs"
-    language = "language"
-    education_work = "education_work"
-    health = "health"
-    mental_health = "mental_health"
-    networks = "networks"
-    perspectives = "perspectives"
-
-
-GOAL_LABELS_DE: dict[Goal, str] = {
-    Goal.residence: "Aufenthalt sichern und Bleibeperspektive entwickeln",
-    Goal.basic_needs: "Persönliche Bedarfe decken (Wohnen, Leben, Geld)",
-    Goal.language: "Zugang zu Sprache ermöglichen",
-    Goal.education_work: "Zugang zu Bildung, Ausbildung und Arbeit eröffnen",
-    Goal.health: "Zugang zu medizinischer Versorgung herstellen",
-    Goal.mental_health: "Psychische Stabilität sichern oder herstellen",
-    Goal.networks: "Bestehende Netzwerke stärken und neue entwickeln",
-    Goal.perspectives: "Persönliche Perspektiven (weiter-)entwickeln",
-}
+GOAL_LABELS_DE: dict[Goal, str] = {Goal(code): name for code, name in codes.GOAL_NAMES_DE.items()}
 
 # Needs whose words are health data (Art. 9 GDPR). All need texts are encrypted at rest;
 # this set is what exports and reports treat as special category.
 HEALTH_INTENTS = frozenset({Intent.need_health, Intent.need_mental_health})
 
-
-class ReferralTarget(StrEnum):
-    jmd = "jmd"
-    mbe = "mbe"
-    jobcenter = "jobcenter"
-    arbeitsagentur = "arbeitsagentur"
-    jugendamt = "jugendamt"
-    sozialamt = "sozialamt"
-    auslaenderbehoerde = "auslaenderbehoerde"
-    einbuergerung = "einbuergerung"
-    kim_case_management = "kim_case_management"
-
-
-class BenefitStatus(StrEnum):
-    buergergeld = "buergergeld"
-    asylblg = "asylblg"
-    sgb12 = "sgb12"
-    none = "none"
-    unknown = "unknown"
-
-
-class ResidenceStatus(StrEnum):
-    asylum_pending = "asylum_pending"
-    duldung = "duldung"
-    residence_permit = "residence_permit"
-    settlement_permit = "settlement_permit"
-    temporary_protection_24 = "temporary_protection_24"
-    eu_citizen = "eu_citizen"
-    german = "german"
-    unknown = "unknown"
-
-
-class ContactChannel(StrEnum):
-    chat = "chat"
-    phone = "phone"
-    email = "email"
-    in_person = "in_person"
-
-
-class Urgency(StrEnum):
-    normal = "normal"
-    high = "high"
-
-
 # Queue order: urgent first. A number sorts and indexes well on every database.
 URGENCY_RANK: dict[Urgency, int] = {Urgency.high: 0, Urgency.normal: 1}
-
-
-class CaseStatus(StrEnum):
-    new = "new"
-    claimed = "claimed"
-    in_progress = "in_progress"
-    referred = "referred"
-    closed = "closed"
-
 
 # new -> claimed happens only by claiming (which also sets the organisation).
 CASE_TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
