@@ -162,7 +162,7 @@ def deploy(
     say(f"held-out macro-F1, {current.name if current else 'no current model'} -> {model.name}:")
     say(comparison_table(new_report, current_report))
     decision = decide(new_report, current_report, tolerance, force)
-    report = write_report(new_report, models_dir, previous=current_report)
+    report = write_report(new_report, current_report)
     say(f"report: {report}")
     if not decision.allowed:
         say(decision.message)

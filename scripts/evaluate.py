@@ -184,7 +184,7 @@ def render_markdown(report: Dict[str, Any], previous: Optional[Dict[str, Any]], 
     languages = report["languages"]
     old_f1 = macro_f1_of(previous) if previous else None
     delta = changes(macro_f1_of(report), old_f1)
-    against = f"`{previous_model}`" if previous_model else "no previous model (models/history.json is empty)"
+    against = f"`{previous_model}`" if previous_model else "no previous model evaluated on these held-out sets"
     lines = [
         f"# Held-out evaluation of `{report['model_file']}`",
         "",
@@ -213,6 +213,24 @@ def render_markdown(report: Dict[str, Any], previous: Optional[Dict[str, Any]], 
     return "\n".join(lines) + "\n"
 
 
+def previous_report(
+    report: Dict[str, Any], models_dir: Path = MODELS, heldout_dir: Path = evaluation.HELDOUT_DIR,
+    out_root: Path = EVALUATION_DIR,
+) -> Optional[Dict[str, Any]]:
+    """The report of the model current before `report`'s, on the same held-out sets.
+
+    When the held-out sets changed since that model was evaluated, its figures say nothing about
+    the new ones: it is evaluated again if its archive is still in `models_dir`, and there is
+    nothing to compare with (None) if it is not.
+    """
+    entry = previous_entry(report["model_file"], models_dir)
+    previous = load_report(entry)
+    if previous is None or previous.get("heldout") == report["heldout"]:
+        return previous
+    archive = Path(models_dir) / entry["model"]
+    return evaluate_model(archive, heldout_dir, out_root) if archive.is_file() else None
+
+
 def load_report(entry: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     """The full report of a history entry, or its macro-F1 alone when the report is gone."""
     if not entry:
@@ -223,10 +241,8 @@ def load_report(entry: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     return {"model_file": entry["model"], "languages": {lang: {"f1": f1} for lang, f1 in entry["macro_f1"].items()}}
 
 
-def write_report(report: Dict[str, Any], models_dir: Path = MODELS, previous: Optional[Dict[str, Any]] = None) -> Path:
-    """Writes report.md against `previous` (default: the model current before, from the history)."""
-    if previous is None:
-        previous = load_report(previous_entry(report["model_file"], models_dir))
+def write_report(report: Dict[str, Any], previous: Optional[Dict[str, Any]]) -> Path:
+    """Writes report.md against `previous` (a report on the same held-out sets, or None)."""
     path = Path(report["report_json"]).with_name("report.md")
     path.write_text(render_markdown(report, previous, previous["model_file"] if previous else None))
     return path
@@ -249,11 +265,11 @@ def main() -> None:
     model = (args.model or latest_model(args.models_dir)).resolve()
     current = latest_model(args.models_dir, required=False)
     report = evaluate_model(model, args.heldout_dir, args.out_dir, reuse=not args.again)
-    previous = load_report(previous_entry(report["model_file"], args.models_dir))
-    path = write_report(report, args.models_dir, previous)
+    previous = previous_report(report, args.models_dir, args.heldout_dir, args.out_dir)
+    path = write_report(report, previous)
     if model == current:
         record_current(report, args.models_dir)
-    print(f"macro-F1 per language (change against {previous['model_file'] if previous else 'nothing yet'}):")
+    print(f"macro-F1 per language (change against {previous['model_file'] if previous else 'no previous model on these held-out sets'}):")
     print("  " + summary(report, previous))
     print(f"report: {path} (confusion-<lang>.png beside it)")
 

@@ -179,6 +179,27 @@ def test_the_history_names_the_model_current_before(tmp_path: Path) -> None:
     assert evaluate.previous_entry("wegweiser-c.tar.gz", tmp_path)["model"] == "wegweiser-b.tar.gz"
 
 
+def test_the_previous_model_is_compared_on_the_same_held_out_sets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    evaluate.record_current(fake_report(tmp_path, "wegweiser-a.tar.gz", {"de": 0.90}), tmp_path)  # held-out "x"
+    same = {**fake_report(tmp_path, "wegweiser-b.tar.gz", {"de": 0.95}), "heldout": "x"}
+    assert evaluate.previous_report(same, tmp_path)["languages"]["de"]["f1"] == 0.90
+    # The held-out sets grew since model a was scored: its 0.90 says nothing about them.
+    grown = {**same, "heldout": "y"}
+    assert evaluate.previous_report(grown, tmp_path) is None  # a's archive is gone: nothing to compare
+    (tmp_path / "wegweiser-a.tar.gz").write_bytes(b"archive")
+    evaluated: List[Path] = []
+
+    def evaluate_again(model: Path, heldout_dir: Path, out_root: Path) -> Dict[str, Any]:
+        evaluated.append(model)
+        return {**fake_report(tmp_path, model.name, {"de": 0.93}), "heldout": "y"}
+
+    monkeypatch.setattr(evaluate, "evaluate_model", evaluate_again)
+    again = evaluate.previous_report(grown, tmp_path)
+    assert evaluated == [tmp_path / "wegweiser-a.tar.gz"] and again["languages"]["de"]["f1"] == 0.93
+    markdown = evaluate.write_report(grown, None).read_text()
+    assert "no previous model evaluated on these held-out sets" in markdown and "0.900" not in markdown
+
+
 def test_a_copy_of_the_training_data_trains_the_same_model_and_a_change_another(tmp_path: Path) -> None:
     copy = tmp_path / "nlu"
     shutil.copytree(NLU_DATA, copy)
