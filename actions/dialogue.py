@@ -218,6 +218,11 @@ class ActionDeleteMyData(Action):
         ]
 
 
+def may_be_an_emergency(ranking: List[Dict[str, Any]]) -> bool:
+    """``emergency`` is among the two likeliest intents behind an ``nlu_fallback``."""
+    return "emergency" in [item.get("name") for item in ranking if item.get("name") != "nlu_fallback"][:2]
+
+
 class ActionFallback(Action):
     """Not sure what the person means: offer the two likeliest topics, then a person."""
 
@@ -226,12 +231,16 @@ class ActionFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         await review.report_fallback(tracker)  # with consent_improve: an operator can label it
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        if may_be_an_emergency(ranking):
+            # Unsure, but danger is one of the two likeliest readings: the numbers cost nothing if
+            # it was not one, and a question first could cost a life. No intake: it may not be one.
+            dispatcher.utter_message(response="utter_emergency")
         misses = int(tracker.get_slot("fallback_misses") or 0) + 1
         if misses >= 2:
             dispatcher.utter_message(response="utter_offer_human")
             return [SlotSet("fallback_misses", 0.0)]
         lang = language_of(tracker)
-        ranking = tracker.latest_message.get("intent_ranking") or []
         topics = [item["name"] for item in ranking if item.get("name") in NEED_INTENTS][:2]
         if not topics:
             dispatcher.utter_message(response="utter_ask_rephrase")

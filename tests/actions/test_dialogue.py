@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from actions.dialogue import ActionDeleteMyData, ActionEmergency, ActionFallback, ActionRequestHuman, ActionSubmitIntake
 from actions.case_api import case_api
+from rasa_sdk.executor import CollectingDispatcher
 from actions.slot_mappings import ValidateSlotMappings, needs_in_message
 from tests.actions.conftest import DOMAIN, make_tracker, responses
 
@@ -113,6 +114,25 @@ async def test_fallback_offers_the_two_likeliest_topics_then_a_person(dispatcher
     second = make_tracker("???", "nlu_fallback", ranking=ranking, slots=slot_events(events))
     await ActionFallback().run(dispatcher, second, DOMAIN)
     assert responses(dispatcher)[-1] == "utter_offer_human"
+
+
+async def test_an_unsure_reading_that_may_be_an_emergency_gets_the_numbers_at_once(fake_api, dispatcher) -> None:
+    # "the neighbour said he will kill me, he is behind the door" in Finglish: asked back, but
+    # danger is the likeliest reading behind the fallback.
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "emergency", "confidence": 0.41},
+               {"name": "need_health", "confidence": 0.35}, {"name": "need_housing", "confidence": 0.1}]
+    tracker = make_tracker("hamsaye gofte mikoshamet", "nlu_fallback", ranking=ranking, slots={"consent": True})
+    events = await ActionFallback().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher)[0] == "utter_emergency"  # before any question
+    assert [b["payload"] for b in dispatcher.messages[1]["buttons"]] == ["/need_health", "/need_housing", "/help"]
+    assert fake_api.received == []  # no urgent intake: it may not be an emergency
+    second = make_tracker("??", "nlu_fallback", ranking=[ranking[0], ranking[2], ranking[1]], slots=slot_events(events))
+    await ActionFallback().run(dispatcher, second, DOMAIN)  # second in the ranking is still "likely"
+    assert responses(dispatcher)[-2:] == ["utter_emergency", "utter_offer_human"]
+    third = CollectingDispatcher()
+    unlikely = [ranking[0], ranking[2], ranking[3], ranking[1]]
+    await ActionFallback().run(third, make_tracker("wohnung arzt", "nlu_fallback", ranking=unlikely), DOMAIN)
+    assert "utter_emergency" not in responses(third)
 
 
 def test_two_needs_in_one_message_are_both_kept() -> None:
