@@ -44,6 +44,8 @@ VARIANTS: Dict[str, Dict] = {
     # character n-grams counting twice as much as words and prefixes (+0.004 CV, but lower held-out
     # in en, fa, uk, ar: not taken, see the 2026-12-01 CV report)
     "char-weighted": {"feature_weights": {"word": 0.75, "char": 1.5, "prefix": 0.75}},
+    # without writing Arabizi messages also in Arabic script (the committed config does)
+    "no-arabizi": {"arabizi_in_arabic_script": False},
 }
 
 

@@ -7,7 +7,8 @@ which is what lets an operator retrain while the assistant keeps running (issue 
 Features are TF-IDF weights (sublinear term frequency) of word 1–2-grams, of character
 2–5-grams inside word boundaries and of each word's first four letters (Arabic article and
 prepositions stripped first: a truncation stemmer for every script), computed on the tokens of ``WegweiserTokenizer`` (already
-normalised: Arabic/Persian letter variants, ZWNJ, diacritics, Turkish i, repeats). The SVM's
+normalised: Arabic/Persian letter variants, ZWNJ, diacritics, Turkish i, repeats); a message in
+Arabizi (Latin-script Arabic with digits: "bade 3amal") is also written in Arabic script first. The SVM's
 decision values become a confidence ranking through a softmax with a fixed ``sharpness``, so the
 FallbackClassifier's threshold and ambiguity margin keep their meaning: a message close to two
 intents gets two close confidences and is asked back. Each ranking entry also carries the raw
@@ -37,7 +38,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOK
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.normalise import word_prefixes
+from bot.nlu.normalise import with_arabizi_in_arabic_script, word_prefixes
 from bot.nlu.stored import StoredComponent
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,11 @@ class WordPrefixes:
         return word_prefixes(text, self.length)
 
 
+def arabizi_in_arabic_script(texts: List[str]) -> List[str]:
+    """The first step of the pipeline (when configured): an Arabizi text also in Arabic script."""
+    return [with_arabizi_in_arabic_script(text) for text in texts]
+
+
 # Weight of each feature block (word n-grams, char_wb n-grams, word prefixes) when none is configured.
 DEFAULT_FEATURE_WEIGHTS = {"word": 1.0, "char": 1.0, "prefix": 1.0}
 
@@ -95,6 +101,7 @@ def build_pipeline(config: Dict[Text, Any]):
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion, make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
     from sklearn.svm import LinearSVC
 
     blocks = [
@@ -119,8 +126,9 @@ def build_pipeline(config: Dict[Text, Any]):
     if unknown:
         raise ValueError(f"feature_weights: unknown feature blocks {sorted(unknown)}")
     features = FeatureUnion(blocks, transformer_weights={name: float(weights[name]) for name, _ in blocks})
+    steps = [FunctionTransformer(arabizi_in_arabic_script)] if config.get("arabizi_in_arabic_script") else []
     # a fixed seed: liblinear shuffles the data, and the same data must give the same model
-    return make_pipeline(features, LinearSVC(C=config["C"], random_state=0))
+    return make_pipeline(*steps, features, LinearSVC(C=config["C"], random_state=0))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -145,6 +153,8 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
             # how much each feature block counts against the others ({"char": 2.0}: character
             # n-grams twice as much); blocks not named keep 1
             "feature_weights": dict(DEFAULT_FEATURE_WEIGHTS),
+            # a message in Arabizi ("bade 3amal") also written in Arabic script (bot.nlu.normalise)
+            "arabizi_in_arabic_script": False,
             "C": 1.0,
             # softmax(sharpness * decision values). Chosen by 5-fold cross-validation on the
             # training data (docs/nlu.md): at 8 about 8 % of messages are asked back, a third of

@@ -238,3 +238,56 @@ def word_prefixes(text: str, length: int) -> List[str]:
     suffix chains ("evimizden", "evde") keep their stem's start.
     """
     return [strip_arabic_proclitics(word)[:length] for word in text.split()]
+
+
+# Arabizi: Arabic written in Latin letters, with digits for the letters Latin lacks (3 = ع,
+# 7 = ح, 2 = ء, 5 = خ, 9 = ص, 6 = ط): "bade 3amal" = بدي عمل. An n-gram model cannot connect
+# the two spellings, so a message in Arabizi is also written in Arabic script, roughly (short
+# vowels dropped as Arabic drops them, long ones as ا و ی), and its features see both. Only a
+# message with a word that mixes Latin letters and those digits counts as Arabizi: "ana ta3ban"
+# does, "ich habe a2" and "48143" do not.
+_ARABIZI_DIGRAPHS = {
+    "sh": "ش", "ch": "ش", "kh": "خ", "gh": "غ", "th": "ث", "dh": "ذ",
+    "aa": "ا", "ee": "ی", "ii": "ی", "ei": "ی", "ai": "ی", "ay": "ی", "oo": "و", "ou": "و", "uu": "و", "aw": "و",
+}
+_ARABIZI_LETTERS = {
+    "2": "ا", "3": "ع", "5": "خ", "6": "ط", "7": "ح", "9": "ص", "b": "ب", "p": "ب", "t": "ت", "j": "ج",
+    "g": "ج", "d": "د", "r": "ر", "z": "ز", "s": "س", "f": "ف", "v": "ف", "q": "ق", "k": "ک", "c": "ک",
+    "l": "ل", "m": "م", "n": "ن", "h": "ه", "w": "و", "y": "ی", "x": "کس",
+}
+_ARABIZI_FINAL_VOWEL = {"a": "ا", "e": "ی", "i": "ی", "o": "و", "u": "و"}
+_ARABIZI_WORD = regex.compile(r"(?=(?:[0-9]*[a-z]){2})(?=[a-z0-9]*[235679])[a-z0-9]+")
+_LATIN_WORD = regex.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
+
+
+def arabizi_word_in_arabic_script(word: str) -> str:
+    """One normalised Latin word written in (normalised) Arabic script: "3amal" -> "عمل"."""
+    out: List[str] = []
+    i = 0
+    while i < len(word):
+        pair = _ARABIZI_DIGRAPHS.get(word[i : i + 2])
+        if pair:
+            out.append(pair)
+            i += 2
+            continue
+        ch = word[i]
+        if ch in _ARABIZI_FINAL_VOWEL:
+            if i == 0:
+                out.append("ا")
+            elif i == len(word) - 1:
+                out.append(_ARABIZI_FINAL_VOWEL[ch])
+            elif ch in "iou":  # a medial a/e is a short vowel: not written
+                out.append(_ARABIZI_FINAL_VOWEL[ch])
+        elif ch in _ARABIZI_LETTERS:
+            out.append(_ARABIZI_LETTERS[ch])
+        i += 1
+    return "".join(out)
+
+
+def with_arabizi_in_arabic_script(text: str) -> str:
+    """A normalised text; if it is Arabizi, followed by its Latin words in Arabic script."""
+    words = text.split()
+    if not any(_ARABIZI_WORD.fullmatch(word) for word in words):
+        return text
+    written = [arabizi_word_in_arabic_script(word) for word in words if _LATIN_WORD.fullmatch(word)]
+    return " ".join([text, *(word for word in written if word)])

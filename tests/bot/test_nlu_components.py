@@ -19,6 +19,7 @@ from bot.nlu.normalise import (  # noqa: E402
     normalise_text,
     normalise_tokens,
     normalise_word,
+    with_arabizi_in_arabic_script,
 )
 
 ZWNJ = "\u200c"
@@ -184,6 +185,25 @@ def test_long_input_is_fast_and_keeps_offsets():
     assert len(tokens) > 500  # the first MAX_NLU_CHARS (4,000) characters: 686 words
     assert all(text[t.start : t.end] for t in tokens)
     assert normalise_tokens("x" * 10_000)[0].text == "x"
+
+
+@pytest.mark.parametrize("text, arabic", [
+    ("ana ta3ban kteer", ["انا", "تعبن", "کتیر"]),
+    ("bade 3amal ay shi", ["بدی", "عمل", "شی"]),
+    ("wein el jobcenter? 7abibi", ["وین", "حبیبی"]),
+])
+def test_arabizi_is_also_written_in_arabic_script(text, arabic):
+    normalised = normalise_text(text)
+    written = with_arabizi_in_arabic_script(normalised)
+    assert written.startswith(normalised + " ")  # the Latin words stay
+    assert set(arabic) <= set(written.split())
+
+
+@pytest.mark.parametrize("text", [
+    "ich habe a2 und will b1", "48143", "0151 2345678", "mikhastam ye khune", "бде 3 дні", "بدي شغل", "i am 35",
+])
+def test_what_is_not_arabizi_stays_as_it_is(text):
+    assert with_arabizi_in_arabic_script(normalise_text(text)) == normalise_text(text)
 
 
 def test_mixed_scripts():
@@ -465,3 +485,18 @@ def test_words_only_ablation_has_no_char_block():
 
     pipeline = build_pipeline(_classifier_config(char_ngrams=[0, 0], prefix_length=0)).fit(TEXTS, LABELS)
     assert set(_block_norms(pipeline, "ich suche arbeit")) == {"word"}
+
+
+def test_an_arabizi_message_is_understood_from_examples_in_arabic_script():
+    from bot.nlu.linear_classifier import build_pipeline
+
+    texts = [normalise_text(t) for t in ["بدي عمل", "ابحث عن عمل", "عمل بسرعة", "بدي بيت", "ابحث عن بيت", "بيت كبير"]]
+    labels = ["need_work"] * 3 + ["need_housing"] * 3
+    with_arabizi = build_pipeline(_classifier_config(arabizi_in_arabic_script=True)).fit(texts, labels)
+    without = build_pipeline(_classifier_config()).fit(texts, labels)
+    query = normalise_text("bade 3amal plz")
+    assert with_arabizi.predict([query])[0] == "need_work"
+    assert with_arabizi.predict([normalise_text("ana bade bait 7elo")])[0] == "need_housing"
+    # Without it, the Latin words share no feature with the examples: it knows nothing more than
+    # it knows of an empty message.
+    assert (without.decision_function([query]) == without.decision_function([""])).all()
