@@ -244,8 +244,8 @@ def word_prefixes(text: str, length: int) -> List[str]:
 # 7 = ح, 2 = ء, 5 = خ, 9 = ص, 6 = ط): "bade 3amal" = بدي عمل. An n-gram model cannot connect
 # the two spellings, so a message in Arabizi is also written in Arabic script, roughly (short
 # vowels dropped as Arabic drops them, long ones as ا و ی), and its features see both. Only a
-# message with a word that mixes Latin letters and those digits counts as Arabizi: "ana ta3ban"
-# does, "ich habe a2" and "48143" do not.
+# message with a word that uses one of those digits the way Arabizi does counts as Arabizi:
+# "ana ta3ban" does, "ich habe a2", "saat 3te", "2nd time", "sgb2" and "48143" do not.
 _ARABIZI_DIGRAPHS = {
     "sh": "ش", "ch": "ش", "kh": "خ", "gh": "غ", "th": "ث", "dh": "ذ",
     "aa": "ا", "ee": "ی", "ii": "ی", "ei": "ی", "ai": "ی", "ay": "ی", "oo": "و", "ou": "و", "uu": "و", "aw": "و",
@@ -256,7 +256,14 @@ _ARABIZI_LETTERS = {
     "l": "ل", "m": "م", "n": "ن", "h": "ه", "w": "و", "y": "ی", "x": "کس",
 }
 _ARABIZI_FINAL_VOWEL = {"a": "ا", "e": "ی", "i": "ی", "o": "و", "u": "و"}
-_ARABIZI_WORD = regex.compile(r"(?=(?:[0-9]*[a-z]){2})(?=[a-z0-9]*[235679])[a-z0-9]+")
+# A digit inside a word ("ta3ban", "a7la", "ma3i"), before a vowel at its start ("3amal", "7abibi",
+# "2ana") or after a vowel at its end ("la2", "ma3", "sa7"). Not: "2nd", "3te", "9am", "2mal", "mp3",
+# "sgb2", "kw23", "covid19", "h2o", "a2".
+_ARABIZI_WORD = regex.compile(
+    r"(?=[a-z0-9]{4})[a-z]*[a-z][235679][a-z]+"
+    r"|[235679][aeiou][a-z]{2,}"
+    r"|[a-z]+[aeiou][235679]"
+)
 _LATIN_WORD = regex.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
 
 

@@ -22,23 +22,25 @@ REPO = Path(__file__).resolve().parents[2]
 def stage_copies(dockerfile: Path, target: str) -> List[Tuple[str, str]]:
     """(source, destination) of every COPY in `target` and the stages it is built FROM."""
     stages: Dict[str, Tuple[str, List[Tuple[str, str]]]] = {}
-    current = None
+    own: List[Tuple[str, str]] = []
     for raw in dockerfile.read_text().splitlines():
-        if raw.split()[:1] not in (["FROM"], ["COPY"]):
-            continue
-        words = shlex.split(raw, comments=True)
-        if words[0].upper() == "FROM":
-            current = words[-1] if len(words) >= 4 and words[-2].upper() == "AS" else words[1]
-            stages[current] = (words[1], [])
-        elif words[0].upper() == "COPY" and current:
-            assert not any(w.startswith("--from") for w in words), "a COPY from another image: follow it too"
+        keyword = raw.split()[0].upper() if raw.split() else ""
+        if keyword == "FROM":
+            words = shlex.split(raw, comments=True)
+            own = []  # a stage without a name is never a parent: its COPY lines count nowhere
+            if len(words) >= 4 and words[-2].upper() == "AS":
+                stages[words[-1]] = (words[1], own)
+        elif keyword in ("COPY", "ADD"):
+            words = shlex.split(raw, comments=True)
+            assert keyword == "COPY" and not any(w.startswith("--from") for w in words), f"follow it too: {raw}"
             *sources, destination = [w for w in words[1:] if not w.startswith("--")]
-            stages[current][1].extend((source, destination) for source in sources)
+            own.extend((source, destination) for source in sources)
     copies: List[Tuple[str, str]] = []
-    name = target
-    while name in stages:
-        parent, own = stages[name]
-        copies[:0] = own
+    name, seen = target, set()
+    while name in stages and name not in seen:
+        seen.add(name)
+        parent, copied = stages[name]
+        copies[:0] = copied
         name = parent
     return copies
 
@@ -49,9 +51,8 @@ def build_app_dir(root: Path, target: str) -> Path:
     for source, destination in stage_copies(REPO / "Dockerfile", target):
         src = REPO / source
         dest = app / destination
-        if src.is_dir():
-            shutil.copytree(src, dest if not destination.endswith("/") else dest / src.name, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("__pycache__", "reviewed.yml"))
+        if src.is_dir():  # Docker copies a directory's contents, whether the destination ends in / or not
+            shutil.copytree(src, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "reviewed.yml"))
         else:
             target_path = dest / src.name if destination.endswith("/") else dest
             target_path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,11 +60,14 @@ def build_app_dir(root: Path, target: str) -> Path:
     return app
 
 
-def test_the_dockerfile_stages_are_followed_down_to_the_target() -> None:
+def test_the_dockerfile_stages_are_followed_down_to_the_target(tmp_path: Path) -> None:
     copies = stage_copies(REPO / "Dockerfile", "api")
     assert ("requirements/api.lock", "requirements/") in copies  # from the api-deps stage
     assert ("api", "api") in copies
     assert not any(source.startswith("requirements/rasa") for source, _ in copies)
+    odd = tmp_path / "Dockerfile"
+    odd.write_text("FROM python:3.11\nCOPY x x\nfrom python:3.11 as python:3.11\ncopy y y\nFROM python:3.11 AS app\nCOPY z z\n")
+    assert stage_copies(odd, "app") == [("y", "y"), ("z", "z")]  # no endless loop, keywords in any case
 
 
 def test_the_api_image_migrates_and_imports_with_its_own_files_only(tmp_path: Path) -> None:

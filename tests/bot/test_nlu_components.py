@@ -191,6 +191,8 @@ def test_long_input_is_fast_and_keeps_offsets():
     ("ana ta3ban kteer", ["انا", "تعبن", "کتیر"]),
     ("bade 3amal ay shi", ["بدی", "عمل", "شی"]),
     ("wein el jobcenter? 7abibi", ["وین", "حبیبی"]),
+    ("la2 mish hek", ["لا", "میش"]),
+    ("ma3i duldung", ["معی"]),
 ])
 def test_arabizi_is_also_written_in_arabic_script(text, arabic):
     normalised = normalise_text(text)
@@ -201,6 +203,8 @@ def test_arabizi_is_also_written_in_arabic_script(text, arabic):
 
 @pytest.mark.parametrize("text", [
     "ich habe a2 und will b1", "48143", "0151 2345678", "mikhastam ye khune", "бде 3 дні", "بدي شغل", "i am 35",
+    "saat 3'te randevum var", "I called 2nd time about my flat", "ich bekomme sgb2", "kw23 habe ich termin",
+    "um 9am oder 5pm", "2mal abgelehnt", "3zimmer wohnung", "mp3 ps5 covid19 h2o b2b", "ali92@mail.de",
 ])
 def test_what_is_not_arabizi_stays_as_it_is(text):
     assert with_arabizi_in_arabic_script(normalise_text(text)) == normalise_text(text)
