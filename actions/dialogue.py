@@ -163,6 +163,16 @@ class ActionSubmitIntake(Action):
         return await submit(tracker, dispatcher)
 
 
+def emergency_words(tracker: Tracker) -> str:
+    """What the person wrote about the emergency: their message, or, when they pressed the
+    "I am in danger" button of an ask-back, the message that was asked back."""
+    text = latest_text(tracker)
+    if not text.startswith("/"):
+        return text
+    written = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return next((t for t in reversed(written) if t and not t.startswith("/")), text)
+
+
 class ActionEmergency(Action):
     """Acute danger: the real numbers at once, no questions; an urgent intake only with consent."""
 
@@ -175,7 +185,7 @@ class ActionEmergency(Action):
         if tracker.active_loop_name:
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         if tracker.get_slot("consent") is True:
-            words = [{"intent": "emergency", "text": clean(latest_text(tracker), 2000), "confidence": float((tracker.latest_message.get("intent") or {}).get("confidence") or 1.0)}]
+            words = [{"intent": "emergency", "text": clean(emergency_words(tracker), 2000), "confidence": float((tracker.latest_message.get("intent") or {}).get("confidence") or 1.0)}]
             events += await submit(tracker, dispatcher, urgency="high", extra_needs=words)
         return events
 
@@ -232,9 +242,11 @@ class ActionFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         await review.report_fallback(tracker)  # with consent_improve: an operator can label it
         ranking = tracker.latest_message.get("intent_ranking") or []
-        if may_be_an_emergency(ranking):
+        danger = may_be_an_emergency(ranking)
+        if danger:
             # Unsure, but danger is one of the two likeliest readings: the numbers cost nothing if
-            # it was not one, and a question first could cost a life. No intake: it may not be one.
+            # it was not one, and a question first could cost a life. No intake unless the person
+            # says so (the "I am in danger" button below): it may not be one.
             dispatcher.utter_message(response="utter_emergency")
         misses = int(tracker.get_slot("fallback_misses") or 0) + 1
         if misses >= 2:
@@ -246,6 +258,8 @@ class ActionFallback(Action):
             dispatcher.utter_message(response="utter_ask_rephrase")
         else:
             buttons = [{"title": label(lang, f"need.{t}"), "payload": f"/{t}"} for t in topics]
+            if danger:
+                buttons.insert(0, {"title": label(lang, "button.emergency"), "payload": "/emergency"})
             buttons.append({"title": label(lang, "button.something_else"), "payload": "/help"})
             dispatcher.utter_message(text=label(lang, "fallback.which_topic"), buttons=buttons)
         return [SlotSet("fallback_misses", float(misses))]

@@ -124,7 +124,9 @@ async def test_an_unsure_reading_that_may_be_an_emergency_gets_the_numbers_at_on
     tracker = make_tracker("hamsaye gofte mikoshamet", "nlu_fallback", ranking=ranking, slots={"consent": True})
     events = await ActionFallback().run(dispatcher, tracker, DOMAIN)
     assert responses(dispatcher)[0] == "utter_emergency"  # before any question
-    assert [b["payload"] for b in dispatcher.messages[1]["buttons"]] == ["/need_health", "/need_housing", "/help"]
+    buttons = dispatcher.messages[1]["buttons"]
+    assert [b["payload"] for b in buttons] == ["/emergency", "/need_health", "/need_housing", "/help"]
+    assert buttons[0]["title"] == "Ich bin in Gefahr"  # pressing it is the emergency intent: urgent intake
     assert fake_api.received == []  # no urgent intake: it may not be an emergency
     second = make_tracker("??", "nlu_fallback", ranking=[ranking[0], ranking[2], ranking[1]], slots=slot_events(events))
     await ActionFallback().run(dispatcher, second, DOMAIN)  # second in the ranking is still "likely"
@@ -133,6 +135,18 @@ async def test_an_unsure_reading_that_may_be_an_emergency_gets_the_numbers_at_on
     unlikely = [ranking[0], ranking[2], ranking[3], ranking[1]]
     await ActionFallback().run(third, make_tracker("wohnung arzt", "nlu_fallback", ranking=unlikely), DOMAIN)
     assert "utter_emergency" not in responses(third)
+    assert "/emergency" not in [b["payload"] for b in third.messages[0]["buttons"]]
+
+
+async def test_the_danger_button_sends_an_urgent_intake_with_the_words_that_were_asked_back(fake_api, dispatcher) -> None:
+    events = [{"event": "user", "text": "hamsaye gofte mikoshamet", "parse_data": {}},
+              {"event": "bot", "text": "112 / 110"}, {"event": "user", "text": "/emergency", "parse_data": {}}]
+    pressed = make_tracker("/emergency", "emergency", confidence=1.0, events=events,
+                           slots={**CONFIRMED, "intake_confirmed": None})
+    await ActionEmergency().run(dispatcher, pressed, DOMAIN)
+    [sent] = fake_api.received
+    assert sent["body"]["urgency"] == "high"
+    assert sent["body"]["needs"][-1] == {"intent": "emergency", "text": "hamsaye gofte mikoshamet", "confidence": 1.0}
 
 
 def test_two_needs_in_one_message_are_both_kept() -> None:
