@@ -163,16 +163,6 @@ class ActionSubmitIntake(Action):
         return await submit(tracker, dispatcher)
 
 
-def emergency_words(tracker: Tracker) -> str:
-    """What the person wrote about the emergency: their message, or, when they pressed the
-    "I am in danger" button of an ask-back, the message that was asked back."""
-    text = latest_text(tracker)
-    if not text.startswith("/"):
-        return text
-    written = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
-    return next((t for t in reversed(written) if t and not t.startswith("/")), text)
-
-
 class ActionEmergency(Action):
     """Acute danger: the real numbers at once, no questions; an urgent intake only with consent."""
 
@@ -185,7 +175,7 @@ class ActionEmergency(Action):
         if tracker.active_loop_name:
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         if tracker.get_slot("consent") is True:
-            words = [{"intent": "emergency", "text": clean(emergency_words(tracker), 2000), "confidence": float((tracker.latest_message.get("intent") or {}).get("confidence") or 1.0)}]
+            words = [{"intent": "emergency", "text": clean(review.asked_back_words(tracker) or latest_text(tracker), 2000), "confidence": float((tracker.latest_message.get("intent") or {}).get("confidence") or 1.0)}]
             events += await submit(tracker, dispatcher, urgency="high", extra_needs=words)
         return events
 

@@ -74,6 +74,16 @@ def messages_of(events: Iterable[Dict[str, Any]]) -> List[Said]:
     return said
 
 
+def asked_back_words(tracker: Tracker) -> Optional[str]:
+    """The words a button answers: when the latest message is a button the person pressed right
+    after a message the assistant asked back (action_fallback's topics, "I am in danger"), that
+    message's text; otherwise None (a button has no words of its own)."""
+    said = messages_of(tracker.events)
+    if len(said) < 2 or not said[-1].text.startswith("/") or not said[-2].fell_back:
+        return None
+    return said[-2].text or None
+
+
 def learnable(message: Said) -> bool:
     """Words someone could label: not a button, not a form answer, not only emoji or symbols."""
     return bool(message.message_id) and not message.answer and not message.text.startswith("/") and bool(fold(message.text))

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import language
+from actions import language, review
 from actions.contract import NEED_INTENTS
 from actions.intake_form import parse_answer
 from actions.settings import settings
@@ -68,7 +68,11 @@ class ValidateSlotMappings(ValidationAction):
             return {}  # "Bürgergeld" answering the benefits question is not a new need for money
         known = list(tracker.get_slot("needs") or [])
         seen = {need["intent"] for need in known}
-        added = [need for need in needs_in_message(tracker.latest_message) if need["intent"] not in seen]
+        found = needs_in_message(tracker.latest_message)
+        words = review.asked_back_words(tracker)  # a topic button of an ask-back: the words it answers
+        if words:
+            found = [{**need, "text": clean(words, MAX_NEED_TEXT)} for need in found]
+        added = [need for need in found if need["intent"] not in seen]
         return {"needs": known + added} if added else {}
 
     async def extract_fallback_misses(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:

@@ -40,6 +40,7 @@ EVALUATION_DIR = REPO_ROOT / "build" / "evaluation"
 HISTORY_NAME = "history.json"
 HISTORY_LENGTH = 50
 SUFFIX = ".tar.gz"
+NOTHING_TO_COMPARE = "no previous model evaluated on these held-out sets"
 
 
 def model_name(model: Path) -> str:
@@ -184,7 +185,7 @@ def render_markdown(report: Dict[str, Any], previous: Optional[Dict[str, Any]], 
     languages = report["languages"]
     old_f1 = macro_f1_of(previous) if previous else None
     delta = changes(macro_f1_of(report), old_f1)
-    against = f"`{previous_model}`" if previous_model else "no previous model evaluated on these held-out sets"
+    against = f"`{previous_model}`" if previous_model else NOTHING_TO_COMPARE
     lines = [
         f"# Held-out evaluation of `{report['model_file']}`",
         "",
@@ -269,7 +270,7 @@ def main() -> None:
     path = write_report(report, previous)
     if model == current:
         record_current(report, args.models_dir)
-    print(f"macro-F1 per language (change against {previous['model_file'] if previous else 'no previous model on these held-out sets'}):")
+    print(f"macro-F1 per language (change against {previous['model_file'] if previous else NOTHING_TO_COMPARE}):")
     print("  " + summary(report, previous))
     print(f"report: {path} (confusion-<lang>.png beside it)")
 

@@ -106,21 +106,23 @@ class Inbox:
             for row in rows
         ]
 
-    def is_done(self, update_id: int) -> bool:
+    def _column(self, update_id: int, column: str):
+        """One column of one update, as stored now (None if there is no such update)."""
+        assert column in ("done", "maybe_delivered", "body")
         with self._db() as db:
-            row = db.execute("SELECT done FROM updates WHERE update_id = ?", (update_id,)).fetchone()
-        return bool(row and row[0])
+            row = db.execute(f"SELECT {column} FROM updates WHERE update_id = ?", (update_id,)).fetchone()
+        return row[0] if row else None
+
+    def is_done(self, update_id: int) -> bool:
+        return bool(self._column(update_id, "done"))
 
     def maybe_delivered(self, update_id: int) -> bool:
-        """Whether the message may have reached Rasa (it was sent, and no answer says it was not)."""
-        with self._db() as db:
-            row = db.execute("SELECT maybe_delivered FROM updates WHERE update_id = ?", (update_id,)).fetchone()
-        return bool(row and row[0])
+        """Whether the message may have reached Rasa (it was sent, and no answer says it was not).
+        Read again: a `Pending` row holds the value from before its latest attempt."""
+        return bool(self._column(update_id, "maybe_delivered"))
 
     def stored_body(self, update_id: int) -> str | None:
-        with self._db() as db:
-            row = db.execute("SELECT body FROM updates WHERE update_id = ?", (update_id,)).fetchone()
-        return row[0] if row else None
+        return self._column(update_id, "body")
 
     def started(self, update_id: int, *, maybe_delivered: bool) -> None:
         with self._db() as db:

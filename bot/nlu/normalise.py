@@ -255,7 +255,7 @@ _ARABIZI_LETTERS = {
     "g": "ج", "d": "د", "r": "ر", "z": "ز", "s": "س", "f": "ف", "v": "ف", "q": "ق", "k": "ک", "c": "ک",
     "l": "ل", "m": "م", "n": "ن", "h": "ه", "w": "و", "y": "ی", "x": "کس",
 }
-_ARABIZI_FINAL_VOWEL = {"a": "ا", "e": "ی", "i": "ی", "o": "و", "u": "و"}
+_ARABIZI_VOWELS = {"a": "ا", "e": "ی", "i": "ی", "o": "و", "u": "و"}  # where a vowel is written at all
 # A digit inside a word ("ta3ban", "a7la", "ma3i"), before a vowel at its start ("3amal", "7abibi",
 # "2ana") or after a vowel at its end ("la2", "ma3", "sa7"). Not: "2nd", "3te", "9am", "2mal", "mp3",
 # "sgb2", "kw23", "covid19", "h2o", "a2".
@@ -278,13 +278,13 @@ def arabizi_word_in_arabic_script(word: str) -> str:
             i += 2
             continue
         ch = word[i]
-        if ch in _ARABIZI_FINAL_VOWEL:
+        if ch in _ARABIZI_VOWELS:
             if i == 0:
                 out.append("ا")
             elif i == len(word) - 1:
-                out.append(_ARABIZI_FINAL_VOWEL[ch])
+                out.append(_ARABIZI_VOWELS[ch])
             elif ch in "iou":  # a medial a/e is a short vowel: not written
-                out.append(_ARABIZI_FINAL_VOWEL[ch])
+                out.append(_ARABIZI_VOWELS[ch])
         elif ch in _ARABIZI_LETTERS:
             out.append(_ARABIZI_LETTERS[ch])
         i += 1

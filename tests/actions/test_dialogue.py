@@ -139,7 +139,7 @@ async def test_an_unsure_reading_that_may_be_an_emergency_gets_the_numbers_at_on
 
 
 async def test_the_danger_button_sends_an_urgent_intake_with_the_words_that_were_asked_back(fake_api, dispatcher) -> None:
-    events = [{"event": "user", "text": "hamsaye gofte mikoshamet", "parse_data": {}},
+    events = [{"event": "user", "text": "hamsaye gofte mikoshamet", "parse_data": {"intent": {"name": "nlu_fallback"}}},
               {"event": "bot", "text": "112 / 110"}, {"event": "user", "text": "/emergency", "parse_data": {}}]
     pressed = make_tracker("/emergency", "emergency", confidence=1.0, events=events,
                            slots={**CONFIRMED, "intake_confirmed": None})
@@ -147,6 +147,18 @@ async def test_the_danger_button_sends_an_urgent_intake_with_the_words_that_were
     [sent] = fake_api.received
     assert sent["body"]["urgency"] == "high"
     assert sent["body"]["needs"][-1] == {"intent": "emergency", "text": "hamsaye gofte mikoshamet", "confidence": 1.0}
+
+
+async def test_a_topic_button_of_an_ask_back_keeps_the_words_that_were_asked_back() -> None:
+    events = [{"event": "user", "text": "wonung geld", "parse_data": {"intent": {"name": "nlu_fallback"}}},
+              {"event": "bot", "text": "Wohnung? Geld?"}, {"event": "user", "text": "/need_housing", "parse_data": {}}]
+    pressed = make_tracker("/need_housing", "need_housing", confidence=1.0, events=events)
+    slots = await ValidateSlotMappings().extract_needs(CollectingDispatcher(), pressed, DOMAIN)
+    assert slots["needs"] == [{"intent": "need_housing", "text": "wonung geld", "confidence": 1.0}]
+    menu = make_tracker("/need_housing", "need_housing", confidence=1.0,
+                        events=[{"event": "user", "text": "hallo", "parse_data": {"intent": {"name": "greet"}}}, events[2]])
+    slots = await ValidateSlotMappings().extract_needs(CollectingDispatcher(), menu, DOMAIN)
+    assert slots["needs"] == [{"intent": "need_housing", "text": "", "confidence": 1.0}]  # a menu button: no words
 
 
 def test_two_needs_in_one_message_are_both_kept() -> None:
